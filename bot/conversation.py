@@ -1,0 +1,181 @@
+"""One participant's conversation, for any channel: consent, the method menu, and flow runs.
+
+It loads the participant's state from storage, lets the engine decide, commits the answers,
+and returns the replies. Channels only translate their updates to these events and back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import uuid
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from flows.answers import VoiceAnswer
+from flows.conversation_types import Button, Event, Reply, Resume, Tap, VoiceIn
+from flows.engine import FlowEngine, Outcome
+from storage.repository import Participant, Repository, StoredRun
+
+CONSENT_SCOPE = "c"
+MENU_SCOPE = "m"
+RUN_SCOPE_PREFIX = "r"
+
+GREETING = "Hallo! 👋 Ik help je met een plan voor je werk."
+CONSENT_QUESTION = (
+    "Mag ik je antwoorden bewaren? 🔒\nAlleen jij en je coach zien ze.\nTik op een knop. 👇"
+)
+CONSENT_YES = "✅ Ja, dat mag"
+CONSENT_NO = "❌ Nee"
+CONSENT_THANKS = "Dank je! 🙏"
+CONSENT_REFUSED = "Oké. Ik bewaar niets van jou. 👍\nWil je later toch meedoen? Stuur dan /start."
+MENU_QUESTION = "Wat wil je doen? Tik op een knop. 👇"
+MENU_AGAIN = "Wil je nog iets doen? 👇"
+HINT_MENU = "Tik op een knop om te beginnen. 👇"
+HINT_CONSENT = "Tik eerst op ✅ of ❌. 👇"
+HINT_OLD_BUTTON = "Die knop is oud. Kijk naar de nieuwste vraag. 👇"
+VOICE_FAILED = "Dat bericht kwam niet goed door. Probeer het nog eens. 🙏"
+
+
+@dataclass(frozen=True)
+class Start:
+    """The participant opened the bot or asked to begin (/start)."""
+
+
+@dataclass(frozen=True)
+class VoiceNote:
+    """A voice note the channel can fetch to a file, once the engine wants it."""
+
+    duration: int
+    size: int
+    fetch: Callable[[Path], Awaitable[None]]
+
+
+Incoming = Event | Start | VoiceNote
+
+
+class Conversation:
+    def __init__(
+        self, repository: Repository, engines: Mapping[str, FlowEngine], data_dir: Path
+    ) -> None:
+        self._repository = repository
+        self._engines = dict(engines)
+        self._data_dir = data_dir
+        self._lock = asyncio.Lock()
+
+    async def handle(self, channel: str, external_id: str, incoming: Incoming) -> list[Reply]:
+        """Everything one incoming update does; answers are committed before this returns."""
+        async with self._lock:
+            participant = await self._repository.participant(channel, external_id)
+            if participant is None or not participant.consent_given:
+                return await self._before_consent(channel, external_id, participant, incoming)
+            run = await self._repository.open_run(participant.id)
+            if run is None:
+                return await self._in_menu(participant, incoming)
+            return await self._in_run(participant, run, incoming)
+
+    # ----- consent -------------------------------------------------------------------------
+
+    async def _before_consent(
+        self,
+        channel: str,
+        external_id: str,
+        participant: Participant | None,
+        incoming: Incoming,
+    ) -> list[Reply]:
+        if isinstance(incoming, Tap) and incoming.scope == CONSENT_SCOPE:
+            if incoming.action == "yes":
+                await self._repository.record_consent(channel, external_id, given=True)
+                return [Reply(CONSENT_THANKS), self._menu(MENU_QUESTION)]
+            if incoming.action == "no":
+                await self._repository.record_consent(channel, external_id, given=False)
+                return [Reply(CONSENT_REFUSED)]
+        if isinstance(incoming, Start):
+            return [Reply(GREETING), _consent_question()]
+        return [Reply(HINT_CONSENT), _consent_question()]
+
+    # ----- the method menu -----------------------------------------------------------------
+
+    async def _in_menu(self, participant: Participant, incoming: Incoming) -> list[Reply]:
+        if isinstance(incoming, Tap) and incoming.scope == MENU_SCOPE:
+            engine = self._engines.get(incoming.action)
+            if engine is not None:
+                outcome = engine.start()
+                run = await self._repository.start_run(
+                    participant.id, engine.flow.id, outcome.state
+                )
+                return self._scoped(run, outcome.replies)
+        if isinstance(incoming, Start):
+            return [Reply(GREETING), self._menu(MENU_QUESTION)]
+        if isinstance(incoming, Tap):
+            return [Reply(HINT_OLD_BUTTON), self._menu(MENU_QUESTION)]
+        return [Reply(HINT_MENU), self._menu(MENU_QUESTION)]
+
+    def _menu(self, text: str) -> Reply:
+        buttons = tuple(
+            (Button(flow_id, f"{engine.flow.emoji} {engine.flow.title}"),)
+            for flow_id, engine in self._engines.items()
+        )
+        return Reply(text, buttons, scope=MENU_SCOPE)
+
+    # ----- a flow run ----------------------------------------------------------------------
+
+    async def _in_run(
+        self, participant: Participant, run: StoredRun, incoming: Incoming
+    ) -> list[Reply]:
+        engine = self._engines[run.flow_id]
+        answers = await self._repository.answers(run.id)
+        voice_note: VoiceNote | None = None
+        event: Event
+        if isinstance(incoming, Start):
+            event = Resume()
+        elif isinstance(incoming, VoiceNote):
+            voice_note = incoming
+            relative = Path("voice") / str(participant.id) / f"{uuid.uuid4().hex}.ogg"
+            event = VoiceIn(relative.as_posix(), incoming.duration, incoming.size)
+        elif isinstance(incoming, Tap):
+            event = self._unscoped_tap(run, incoming)
+        else:
+            event = incoming
+        outcome = engine.handle(run.state, answers, event)
+        if voice_note is not None and _keeps_voice(outcome, event):
+            assert isinstance(event, VoiceIn)
+            try:
+                await voice_note.fetch(self._data_dir / event.file)
+            except Exception:
+                question = engine.question(run.state, answers)
+                return [Reply(VOICE_FAILED), *self._scoped(run, (question,))]
+        saved = await self._repository.save_run(run, outcome.state, outcome.writes)
+        replies = self._scoped(saved, outcome.replies)
+        if outcome.state.finished:
+            replies.append(self._menu(MENU_AGAIN))
+        return replies
+
+    def _unscoped_tap(self, run: StoredRun, tap: Tap) -> Tap:
+        """Strip the run from a button's scope; a button of another run gets a scope no
+        question has, so the engine treats it as an old button."""
+        prefix = f"{RUN_SCOPE_PREFIX}{run.id}."
+        if tap.scope.startswith(prefix):
+            return Tap(tap.scope.removeprefix(prefix), tap.action)
+        return Tap("", tap.action)
+
+    def _scoped(self, run: StoredRun, replies: tuple[Reply, ...]) -> list[Reply]:
+        return [
+            dataclasses.replace(reply, scope=f"{RUN_SCOPE_PREFIX}{run.id}.{reply.scope}")
+            if reply.buttons
+            else reply
+            for reply in replies
+        ]
+
+
+def _consent_question() -> Reply:
+    buttons = ((Button("yes", CONSENT_YES), Button("no", CONSENT_NO)),)
+    return Reply(CONSENT_QUESTION, buttons, scope=CONSENT_SCOPE)
+
+
+def _keeps_voice(outcome: Outcome, event: Event) -> bool:
+    return isinstance(event, VoiceIn) and any(
+        isinstance(answer, VoiceAnswer) and answer.file == event.file
+        for _, answer in outcome.writes
+    )

@@ -1,0 +1,91 @@
+"""Everything stored for one participant, as plain data for the coach (JSON)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flows.answers import Answer, AnswerKey, Answers, PictureAnswer, PicturesAnswer
+from flows.engine import FlowEngine
+from images.manifest import Manifest
+from storage.repository import Repository
+
+Json = dict[str, Any]
+
+
+async def export_participant(
+    repository: Repository,
+    engines: Mapping[str, FlowEngine],
+    pictures: Manifest,
+    channel: str,
+    external_id: str,
+) -> Json | None:
+    """Consent and, per method run, its answers in flow order; None for an unknown person."""
+    participant = await repository.participant(channel, external_id)
+    if participant is None:
+        return None
+    runs = []
+    for run in await repository.runs(participant.id):
+        history = await repository.answer_history(run.id)
+        answered_at = {record.key: record.answered_at for record in history}
+        answers = await repository.answers(run.id)
+        engine = engines.get(run.flow_id)
+        steps: list[Json] = []
+        for key in _in_flow_order(engine, answers):
+            steps.append(
+                {
+                    "step": key.step,
+                    "about": _picture(pictures, key.item) if key.item else None,
+                    "question": engine.question_text(key, answers) if engine else None,
+                    "answer": _answer(pictures, answers[key]),
+                    "answered_at": answered_at[key],
+                }
+            )
+        runs.append(
+            {
+                "run": run.id,
+                "method": run.flow_id,
+                "title": engine.flow.title if engine else run.flow_id,
+                "status": run.status,
+                "started_at": run.started_at,
+                "finished_at": run.finished_at,
+                "steps": steps,
+            }
+        )
+    return {
+        "participant": {
+            "channel": participant.channel,
+            "id": participant.external_id,
+            "created_at": participant.created_at,
+        },
+        "consent": {
+            "given": participant.consent_given,
+            "at": participant.consent_at,
+            "history": [
+                {"given": event.given, "at": event.at}
+                for event in await repository.consent_history(participant.id)
+            ],
+        },
+        "runs": runs,
+    }
+
+
+def _in_flow_order(engine: FlowEngine | None, answers: Answers) -> list[AnswerKey]:
+    if engine is None:
+        return sorted(answers, key=lambda key: (key.step, key.item))
+    ordered = [key for key in engine.answer_order(answers) if key in answers]
+    return ordered + [key for key in answers if key not in ordered]
+
+
+def _picture(pictures: Manifest, picture_id: str) -> Json:
+    label = pictures.get(picture_id).label if picture_id in pictures else None
+    return {"id": picture_id, "label": label}
+
+
+def _answer(pictures: Manifest, answer: Answer) -> Json:
+    data: Json = answer.model_dump(mode="json")
+    if isinstance(answer, PicturesAnswer):
+        data["pictures"] = [_picture(pictures, picture) for picture in answer.pictures]
+    elif isinstance(answer, PictureAnswer):
+        data["picture"] = _picture(pictures, answer.picture)
+    return data

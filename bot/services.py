@@ -1,0 +1,39 @@
+"""Everything a channel needs, built once from the settings: storage, flows, pictures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.conversation import Conversation
+from bot.settings import Settings
+from flows.engine import FlowEngine
+from flows.loader import load_flows
+from images.hooks import IMAGE_HOOKS
+from images.manifest import Manifest, load_manifest
+from images.render import PictureRenderer
+from storage.repository import Clock, Repository, utc_now
+
+
+@dataclass
+class Services:
+    settings: Settings
+    repository: Repository
+    pictures: Manifest
+    engines: dict[str, FlowEngine]
+    renderer: PictureRenderer
+    conversation: Conversation
+
+    @classmethod
+    async def open(cls, settings: Settings, clock: Clock = utc_now) -> Services:
+        pictures = load_manifest()
+        flows = load_flows(pictures, IMAGE_HOOKS.keys())
+        engines = {flow.id: FlowEngine(flow, pictures) for flow in flows}
+        data_dir: Path = settings.data_dir
+        repository = await Repository.open(data_dir, clock)
+        renderer = PictureRenderer(pictures, data_dir / "cache" / "images")
+        conversation = Conversation(repository, engines, data_dir)
+        return cls(settings, repository, pictures, engines, renderer, conversation)
+
+    async def close(self) -> None:
+        await self.repository.close()

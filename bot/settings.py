@@ -1,0 +1,41 @@
+"""Settings from POPBOT_* environment variables, read when the factory is called."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="POPBOT_", extra="ignore")
+
+    telegram_token: SecretStr | None = None
+    """The bot's token from @BotFather."""
+    telegram_api_url: str | None = None
+    """Base URL of a self-hosted Bot API server, e.g. http://127.0.0.1:8081."""
+    data_dir: Path = Path("data")
+    """Where the database, voice notes and the image cache live."""
+
+    @field_validator("telegram_api_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip().rstrip("/")
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value
+
+    @field_validator("telegram_token")
+    @classmethod
+    def _blank_is_unset(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        return value
+
+
+def load_settings() -> Settings:
+    """Read the settings from the environment now (never at import time)."""
+    return Settings()

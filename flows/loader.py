@@ -1,0 +1,77 @@
+"""Loading flow files from `flows/*.yaml`, with messages a maintainer can act on."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from flows.models import Flow, LoopStep, PickPicturesStep, ResultStep
+from images.manifest import Manifest
+
+FLOWS_DIR = Path(__file__).resolve().parent
+
+
+class FlowError(ValueError):
+    """A flow file that cannot be used."""
+
+
+def load_flow(path: Path, pictures: Manifest, hooks: Collection[str]) -> Flow:
+    """Read one flow file and check it against the picture bank and the known hooks."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise FlowError(f"{path.name}: cannot read the file ({error})") from error
+    except yaml.YAMLError as error:
+        raise FlowError(f"{path.name}: not valid YAML ({error})") from error
+    if not isinstance(raw, dict):
+        raise FlowError(f"{path.name}: expected a mapping with id, title, emoji and steps")
+    try:
+        flow = Flow.model_validate(raw)
+    except ValidationError as error:
+        raise FlowError(f"{path.name}: {_explain(error)}") from error
+    problems = _check_runnable(flow, pictures, hooks)
+    if flow.id != path.stem:
+        problems.append(f"id {flow.id!r} must match the file name {path.stem!r}")
+    if problems:
+        raise FlowError(f"{path.name}: " + "; ".join(problems))
+    return flow
+
+
+def load_flows(pictures: Manifest, hooks: Collection[str], folder: Path = FLOWS_DIR) -> list[Flow]:
+    """Every `*.yaml` flow in a folder, sorted by file name."""
+    return [load_flow(path, pictures, hooks) for path in sorted(folder.glob("*.yaml"))]
+
+
+def _check_runnable(flow: Flow, pictures: Manifest, hooks: Collection[str]) -> list[str]:
+    problems: list[str] = []
+    first, last = flow.steps[0], flow.steps[-1]
+    if isinstance(first, LoopStep | ResultStep):
+        problems.append("the first step must be a question, not a loop or result")
+    if not isinstance(last, ResultStep):
+        problems.append("the last step must be a result")
+    for step in flow.step_list():
+        if isinstance(step, ResultStep):
+            if step is not last:
+                problems.append(f"step {step.id!r}: a result can only be the last step")
+            if step.hook not in hooks:
+                known = ", ".join(sorted(hooks))
+                problems.append(f"step {step.id!r}: unknown hook {step.hook!r} (known: {known})")
+        if isinstance(step, PickPicturesStep):
+            offered = len(pictures.with_tag(step.pictures.tag))
+            if offered < step.min:
+                problems.append(
+                    f"step {step.id!r}: tag {step.pictures.tag!r} has {offered} pictures, "
+                    f"fewer than min {step.min}"
+                )
+    return problems
+
+
+def _explain(error: ValidationError) -> str:
+    parts = []
+    for item in error.errors():
+        where = ".".join(str(part) for part in item["loc"])
+        parts.append(f"{where}: {item['msg']}" if where else item["msg"])
+    return "; ".join(parts)

@@ -1,0 +1,116 @@
+"""Golden transcripts: play a participant against the conversation, write down every reply.
+
+A transcript is plain text, one line per input (`>`) and per reply (`<`), with the buttons
+and the image each reply carries. It is compared with `tests/golden/<name>.txt`; run the
+tests with POPBOT_UPDATE_GOLDEN=1 to write the files anew, then read the diff before you
+commit it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from bot.conversation import Conversation, Incoming, Start, VoiceNote
+from flows.conversation_types import Reply, Tap, TextIn, Unsupported
+
+GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
+VOICE_BYTES = b"OggS\x00fake-opus-voice-note"
+
+
+class Transcript:
+    def __init__(self, conversation: Conversation, user: str = "1001") -> None:
+        self.conversation = conversation
+        self.user = user
+        self.lines: list[str] = []
+        self.replies: list[Reply] = []
+
+    @property
+    def current(self) -> Reply:
+        """The newest reply with buttons: what the participant taps next."""
+        for reply in reversed(self.replies):
+            if reply.buttons:
+                return reply
+        raise AssertionError("no reply with buttons yet")
+
+    async def send(self, incoming: Incoming, shown: str) -> list[Reply]:
+        self.lines.append(f"> {shown}")
+        replies = await self.conversation.handle("telegram", self.user, incoming)
+        for reply in replies:
+            self.lines.extend(describe(reply))
+        self.replies.extend(replies)
+        return replies
+
+    async def start(self) -> list[Reply]:
+        return await self.send(Start(), "/start")
+
+    async def tap(self, text: str, reply: Reply | None = None) -> list[Reply]:
+        """Tap the button whose text is, or starts with, `text` (on the newest question by
+        default, or on an older `reply`)."""
+        reply = reply or self.current
+        for row in reply.buttons:
+            for button in row:
+                if button.text == text or button.text.startswith(text):
+                    return await self.send(Tap(reply.scope, button.action), f"tap {button.text}")
+        raise AssertionError(f"no button {text!r} in {describe(reply)}")
+
+    async def forge(self, scope: str, action: str) -> list[Reply]:
+        return await self.send(Tap(scope, action), f"forged button {scope}:{action}")
+
+    async def say(self, text: str) -> list[Reply]:
+        return await self.send(TextIn(text), f"text {text!r}")
+
+    async def voice(self, seconds: int, size: int = len(VOICE_BYTES)) -> list[Reply]:
+        async def fetch(path: Path) -> None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(VOICE_BYTES)
+
+        note = VoiceNote(duration=seconds, size=size, fetch=fetch)
+        return await self.send(note, f"voice note {seconds}s {size}B")
+
+    async def send_unsupported(self, what: str) -> list[Reply]:
+        return await self.send(Unsupported(what), what)
+
+    def note(self, text: str) -> None:
+        self.lines.append(f"# {text}")
+
+    def text(self) -> str:
+        return "\n".join(self.lines) + "\n"
+
+
+def describe(reply: Reply) -> list[str]:
+    lines = [f"< {line}" for line in reply.text.splitlines()]
+    if reply.image is not None:
+        image = reply.image
+        chosen = f" chosen={','.join(image.selected)}" if image.selected else ""
+        title = f" title={image.title!r}" if image.title else ""
+        edit = " (replaces the tapped message)" if reply.edit else ""
+        lines.append(f"  [{image.hook}: {','.join(image.pictures)}{chosen}{title}]{edit}")
+    for row in reply.buttons:
+        lines.append("  " + " ".join(f"[{button.text}]" for button in row))
+    return lines
+
+
+def assert_golden(name: str, text: str) -> None:
+    path = GOLDEN_DIR / f"{name}.txt"
+    if os.environ.get("POPBOT_UPDATE_GOLDEN") == "1":
+        path.write_text(text, encoding="utf-8")
+        return
+    expected = path.read_text(encoding="utf-8") if path.exists() else ""
+    if text != expected:
+        diff = "".join(
+            difflib.unified_diff(
+                expected.splitlines(keepends=True),
+                text.splitlines(keepends=True),
+                fromfile=f"golden/{name}.txt",
+                tofile="this run",
+            )
+        )
+        raise AssertionError(f"transcript differs from golden/{name}.txt:\n{diff}")
+
+
+def as_json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)
