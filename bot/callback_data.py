@@ -18,7 +18,7 @@ _CALLBACK = re.compile(rf"^(?P<scope>{_SCOPE}):(?P<action>{_ACTION})$")
 
 def encode(scope: str, action: str) -> str:
     data = f"{scope}:{action}"
-    if not _CALLBACK.match(data) or len(data.encode()) > MAX_BYTES:
+    if decode(data) != Tap(scope, action):
         raise ValueError(f"cannot put {data!r} in a button")
     return data
 
@@ -27,7 +27,7 @@ def decode(data: str | None) -> Tap | None:
     """The tap a button stands for, or None for anything we never made."""
     if not data or len(data.encode()) > MAX_BYTES:
         return None
-    match = _CALLBACK.match(data)
+    match = _CALLBACK.fullmatch(data)  # not match(): `$` would let a trailing newline in
     if match is None:
         return None
     return Tap(match["scope"], match["action"])

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import signal
 import sys
 from collections.abc import Sequence
@@ -28,6 +29,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     export = commands.add_parser("export", help="print everything stored for a participant")
     export.add_argument("telegram_user_id", help="the participant's Telegram user id")
     args = parser.parse_args(argv)
+    # Durations (voice notes) as timedelta, PTB's coming default; the channel reads both.
+    os.environ.setdefault("PTB_TIMEDELTA", "true")
     settings = load_settings()
     if args.command == "run":
         return run(settings)
@@ -45,7 +48,7 @@ def run(settings: Settings) -> int:
 
 async def serve_telegram(settings: Settings) -> None:
     """Long-poll Telegram until SIGINT or SIGTERM."""
-    from bot.telegram_channel import build_application
+    from bot.telegram_channel import announce_commands, build_application
 
     services = await Services.open(settings)
     stop = asyncio.Event()
@@ -56,6 +59,7 @@ async def serve_telegram(settings: Settings) -> None:
         application = build_application(services)
         async with application:
             assert application.updater is not None
+            await announce_commands(application)
             await application.updater.start_polling(allowed_updates=["message", "callback_query"])
             await application.start()
             log.info("POP-bot is running; data in %s", settings.data_dir.resolve())

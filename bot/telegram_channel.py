@@ -25,6 +25,7 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.request import BaseRequest
 
 from bot import callback_data
 from bot.conversation import Incoming, Start, VoiceNote
@@ -185,8 +186,10 @@ def _keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     )
 
 
-def build_application(services: Services) -> Application:  # type: ignore[type-arg]
-    """A PTB application wired to the conversation, rate-limited for Telegram's flood rules."""
+def build_application(services: Services, request: BaseRequest | None = None) -> Application:  # type: ignore[type-arg]
+    """A PTB application wired to the conversation, rate-limited for Telegram's flood rules.
+
+    `request` replaces PTB's HTTP client (tests record the calls with it)."""
     settings = services.settings
     if settings.telegram_token is None:
         raise ValueError("POPBOT_TELEGRAM_TOKEN is not set")
@@ -194,8 +197,9 @@ def build_application(services: Services) -> Application:  # type: ignore[type-a
         Application.builder()
         .token(settings.telegram_token.get_secret_value())
         .rate_limiter(AIORateLimiter(max_retries=3))
-        .post_init(_post_init)
     )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
     if settings.telegram_api_url:
         builder = builder.base_url(f"{settings.telegram_api_url}/bot").base_file_url(
             f"{settings.telegram_api_url}/file/bot"
@@ -205,7 +209,8 @@ def build_application(services: Services) -> Application:  # type: ignore[type-a
     return application
 
 
-async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
+async def announce_commands(application: Application) -> None:  # type: ignore[type-arg]
+    """Show /start in Telegram's command menu."""
     try:
         await application.bot.set_my_commands([BotCommand("start", "Beginnen of verder gaan")])
     except TelegramError as error:

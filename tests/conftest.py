@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -14,6 +15,9 @@ from flows.loader import load_flows
 from images.hooks import IMAGE_HOOKS
 from images.manifest import Manifest, load_manifest
 from storage.repository import Repository
+
+# Voice durations as timedelta, as `popbot` sets it for itself (PTB's coming default).
+os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 
 class FakeClock:
