@@ -88,6 +88,7 @@ def test_whole_droompagina_survives_sigkill_and_exports(
     edited = ann.tap(grid.button_texts[0], message_id=grid.message_id)
     assert [m.message_id for m in edited] == [grid.message_id]
     assert edited[0].button_texts[0] == f"✅ {first_label}"
+    assert edited[0].photo is not None and grid.photo is not None
     assert api.uploaded_photo(edited[0].photo) != api.uploaded_photo(grid.photo)
 
     why = ann.tap("🏁 Klaar")[-1]
@@ -106,6 +107,7 @@ def test_whole_droompagina_survives_sigkill_and_exports(
     result = ann.say("Morgen bel ik de VDAB.")
     dream_page = next(m for m in result if m.kind == "photo")
     assert "droompagina" in (dream_page.text or "")
+    assert dream_page.photo is not None
     assert api.uploaded_photo(dream_page.photo)[:3] == b"\xff\xd8\xff"
     assert bot.stop() == 0
     assert api.errors == []
