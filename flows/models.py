@@ -152,6 +152,8 @@ class Flow(_Model):
 def check_references(flow: Flow) -> None:
     """Every id a step points to exists, is earlier in the flow and has the right kind."""
     seen: dict[str, object] = {}
+    loop_of: dict[str, str] = {}
+    """The loop each step is asked in ('' outside loops): show_if only looks within a round."""
     problems: list[str] = []
 
     def refer(step_id: str, target: str, field: str, kinds: tuple[type, ...]) -> None:
@@ -162,14 +164,15 @@ def check_references(flow: Flow) -> None:
             wanted = " or ".join(kind.__name__ for kind in kinds)
             problems.append(f"step {step_id!r}: {field} {target!r} must be a {wanted}")
 
-    def visit(step: TopStep | InnerStep, in_loop: bool) -> None:
+    def visit(step: TopStep | InnerStep, loop: str) -> None:
+        in_loop = bool(loop)
         if step.id in seen:
             problems.append(f"step id {step.id!r} is used twice")
         if isinstance(step, LoopStep):
             refer(step.id, step.over, "over", (PickPicturesStep,))
             seen[step.id] = step
             for inner in step.steps:
-                visit(inner, in_loop=True)
+                visit(inner, loop=step.id)
             return
         if step.show_if is not None:
             refer(step.id, step.show_if.step, "show_if.step", (ChoiceStep,))
@@ -179,6 +182,11 @@ def check_references(flow: Flow) -> None:
                 unknown = [value for value in step.show_if.in_ if value not in known]
                 if unknown:
                     problems.append(f"step {step.id!r}: show_if names unknown options {unknown}")
+                if loop_of[target.id] != loop:
+                    problems.append(
+                        f"step {step.id!r}: show_if.step {target.id!r} must be in the same loop "
+                        "as this step (or both outside loops)"
+                    )
         if isinstance(step, PickAnsweredPictureStep | ResultStep):
             refer(step.id, step.from_step, "from_step", (PickPicturesStep,))
         if step.about is not None:
@@ -186,8 +194,9 @@ def check_references(flow: Flow) -> None:
         if step.show_picture and not in_loop and step.about is None:
             problems.append(f"step {step.id!r}: show_picture needs a loop or 'about'")
         seen[step.id] = step
+        loop_of[step.id] = loop
 
     for step in flow.steps:
-        visit(step, in_loop=False)
+        visit(step, loop="")
     if problems:
         raise ValueError("; ".join(problems))
