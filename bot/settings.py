@@ -31,9 +31,8 @@ class Settings(BaseSettings):
     @field_validator("telegram_token")
     @classmethod
     def _blank_is_unset(cls, value: SecretStr | None) -> SecretStr | None:
-        if value is None or not value.get_secret_value().strip():
-            return None
-        return value
+        token = value.get_secret_value().strip() if value is not None else ""
+        return SecretStr(token) if token else None
 
 
 def load_settings() -> Settings:

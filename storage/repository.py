@@ -5,7 +5,8 @@ Every write commits before the method returns, so an answer is safe once it is a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -84,6 +85,17 @@ class Repository:
     def _now(self) -> str:
         return self._clock().astimezone(UTC).isoformat(timespec="seconds")
 
+    @asynccontextmanager
+    async def _transaction(self) -> AsyncIterator[None]:
+        """Commit everything the block wrote, or roll all of it back if the block fails
+        (else a later commit on this shared connection would store the half-done writes)."""
+        try:
+            yield
+        except BaseException:
+            await self._db.rollback()
+            raise
+        await self._db.commit()
+
     # ----- participants and consent --------------------------------------------------------
 
     async def participant(self, channel: str, external_id: str) -> Participant | None:
@@ -97,21 +109,21 @@ class Repository:
     async def record_consent(self, channel: str, external_id: str, given: bool) -> Participant:
         now = self._now()
         consent = "given" if given else "refused"
-        await self._db.execute(
-            "INSERT INTO participants"
-            " (channel, external_id, consent, consent_at, created_at, last_seen_at)"
-            " VALUES (?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT (channel, external_id) DO UPDATE SET"
-            " consent = excluded.consent, consent_at = excluded.consent_at,"
-            " last_seen_at = excluded.last_seen_at",
-            (channel, external_id, consent, now, now, now),
-        )
-        await self._db.execute(
-            "INSERT INTO consent_events (participant_id, given, at)"
-            " SELECT id, ?, ? FROM participants WHERE channel = ? AND external_id = ?",
-            (int(given), now, channel, external_id),
-        )
-        await self._db.commit()
+        async with self._transaction():
+            await self._db.execute(
+                "INSERT INTO participants"
+                " (channel, external_id, consent, consent_at, created_at, last_seen_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (channel, external_id) DO UPDATE SET"
+                " consent = excluded.consent, consent_at = excluded.consent_at,"
+                " last_seen_at = excluded.last_seen_at",
+                (channel, external_id, consent, now, now, now),
+            )
+            await self._db.execute(
+                "INSERT INTO consent_events (participant_id, given, at)"
+                " SELECT id, ?, ? FROM participants WHERE channel = ? AND external_id = ?",
+                (int(given), now, channel, external_id),
+            )
         participant = await self.participant(channel, external_id)
         assert participant is not None
         return participant
@@ -143,14 +155,14 @@ class Repository:
 
     async def start_run(self, participant_id: int, flow_id: str, state: RunState) -> StoredRun:
         now = self._now()
-        cursor = await self._db.execute(
-            "INSERT INTO flow_runs"
-            " (participant_id, flow_id, status, state, started_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (participant_id, flow_id, status_of(state), state.model_dump_json(), now, now),
-        )
-        await self._touch(participant_id, now)
-        await self._db.commit()
+        async with self._transaction():
+            cursor = await self._db.execute(
+                "INSERT INTO flow_runs"
+                " (participant_id, flow_id, status, state, started_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (participant_id, flow_id, status_of(state), state.model_dump_json(), now, now),
+            )
+            await self._touch(participant_id, now)
         assert cursor.lastrowid is not None
         return StoredRun(
             cursor.lastrowid, participant_id, flow_id, status_of(state), state, now, now, None
@@ -166,26 +178,27 @@ class Repository:
         now = self._now()
         status = status_of(state)
         finished_at = now if status == "finished" else None
-        await self._db.executemany(
-            "INSERT INTO answers (run_id, step, item, value, answered_at) VALUES (?, ?, ?, ?, ?)",
-            [
-                (
-                    run.id,
-                    key.step,
-                    key.item,
-                    None if answer is None else answer.model_dump_json(),
-                    now,
-                )
-                for key, answer in writes
-            ],
-        )
-        await self._db.execute(
-            "UPDATE flow_runs SET status = ?, state = ?, updated_at = ?, finished_at = ?"
-            " WHERE id = ?",
-            (status, state.model_dump_json(), now, finished_at, run.id),
-        )
-        await self._touch(run.participant_id, now)
-        await self._db.commit()
+        async with self._transaction():
+            await self._db.executemany(
+                "INSERT INTO answers (run_id, step, item, value, answered_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                [
+                    (
+                        run.id,
+                        key.step,
+                        key.item,
+                        None if answer is None else answer.model_dump_json(),
+                        now,
+                    )
+                    for key, answer in writes
+                ],
+            )
+            await self._db.execute(
+                "UPDATE flow_runs SET status = ?, state = ?, updated_at = ?, finished_at = ?"
+                " WHERE id = ?",
+                (status, state.model_dump_json(), now, finished_at, run.id),
+            )
+            await self._touch(run.participant_id, now)
         return StoredRun(
             run.id,
             run.participant_id,

@@ -51,7 +51,9 @@ def api(fake_bot_api: FakeBotApi) -> FakeBotApi:  # noqa: F811
 
 @pytest.fixture
 async def bot(api: FakeBotApi) -> AsyncIterator[Bot]:
-    async with Bot(api.token, **api.bot_kwargs()) as tg_bot:
+    async with Bot(
+        api.token, base_url=f"{api.url}/bot", base_file_url=f"{api.url}/file/bot"
+    ) as tg_bot:
         yield tg_bot
 
 
@@ -196,12 +198,14 @@ async def test_long_poll_returns_when_update_arrives(bot: Bot, api: FakeBotApi) 
     assert [u.message.text for u in updates if u.message] == ["hello"]
 
     started = time.monotonic()
-    assert await bot.get_updates(offset=updates[0].update_id + 1, timeout=0.5) == ()
+    assert await bot.get_updates(offset=updates[0].update_id + 1, timeout=1) == ()
     assert time.monotonic() - started >= 0.45
 
 
 async def test_second_poller_conflicts(bot: Bot, api: FakeBotApi) -> None:
-    async with Bot(api.token, **api.bot_kwargs()) as other:
+    async with Bot(
+        api.token, base_url=f"{api.url}/bot", base_file_url=f"{api.url}/file/bot"
+    ) as other:
         first = asyncio.create_task(bot.get_updates(timeout=3))
         await asyncio.sleep(0.2)
         assert await other.get_updates(timeout=0) == ()
@@ -252,7 +256,7 @@ async def test_unknown_method_and_wrong_token(bot: Bot, api: FakeBotApi) -> None
         await bot.send_dice(USER)
 
     with pytest.raises(InvalidToken):
-        async with Bot("999:WRONG", **api.bot_kwargs()):
+        async with Bot("999:WRONG", base_url=f"{api.url}/bot"):
             pass
     assert api.errors[-1][1] == 401
 
