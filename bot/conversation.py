@@ -146,8 +146,9 @@ class Conversation:
             except Exception:
                 question = engine.question(run.state, answers)
                 return [Reply(VOICE_FAILED), *self._scoped(run, (question,))]
-        saved = await self._repository.save_run(run, outcome.state, outcome.writes)
-        replies = self._scoped(saved, outcome.replies)
+        if outcome.writes or outcome.state != run.state:
+            run = await self._repository.save_run(run, outcome.state, outcome.writes)
+        replies = self._scoped(run, outcome.replies)
         if outcome.state.finished:
             replies.append(self._menu(MENU_AGAIN))
         return replies

@@ -223,6 +223,20 @@ async def test_a_forged_run_scope_changes_nothing(
     assert (await only_run(repository, "2"))[0].state == brams.state
 
 
+async def test_a_hint_writes_nothing_at_all(
+    conversation: Conversation, repository: Repository
+) -> None:
+    talk = Transcript(conversation)
+    await consent(talk)
+    await talk.tap("🌈 Droompagina")
+    before, _ = await only_run(repository, "1001")
+    await talk.send_unsupported("sticker")
+    await talk.say("hallo")
+    await talk.forge("r999.1", "done")
+    after, _ = await only_run(repository, "1001")
+    assert after == before, "not even updated_at moves: the fake clock ticks on every read"
+
+
 async def test_start_in_a_run_shows_the_current_question_again(
     conversation: Conversation, repository: Repository
 ) -> None:
