@@ -126,20 +126,21 @@ class TelegramChannel:
     ) -> None:
         bot = context.bot
         markup = _keyboard(reply)
+        text = f"{reply.progress}\n{reply.text}" if reply.progress else reply.text
         editable = reply.edit and tapped is not None
         if reply.image is None:
             if editable and tapped is not None and tapped.text is not None:
                 try:
-                    await tapped.edit_text(reply.text, reply_markup=markup)
+                    await tapped.edit_text(text, reply_markup=markup)
                     return
                 except BadRequest:
                     pass
-            await bot.send_message(chat_id, reply.text, reply_markup=markup)
+            await bot.send_message(chat_id, text, reply_markup=markup)
             return
         image = await asyncio.to_thread(render_image, self._services.renderer, reply.image)
         if editable and tapped is not None and tapped.photo:
             try:
-                media = InputMediaPhoto(await self._photo(image), caption=reply.text)
+                media = InputMediaPhoto(await self._photo(image), caption=text)
                 edited = await tapped.edit_media(media, reply_markup=markup)
                 if isinstance(edited, Message):
                     await self._remember(image, edited)
@@ -149,7 +150,7 @@ class TelegramChannel:
         for attempt in range(2):
             photo = await self._photo(image)
             try:
-                sent = await bot.send_photo(chat_id, photo, caption=reply.text, reply_markup=markup)
+                sent = await bot.send_photo(chat_id, photo, caption=text, reply_markup=markup)
             except BadRequest:
                 if attempt or isinstance(photo, bytes):
                     raise

@@ -46,6 +46,10 @@ Event = Tap | TextIn | VoiceIn | Unsupported | Resume
 class Button:
     action: str
     text: str
+    picture: str | None = None
+    """The picture this button stands for, for channels that can show it on the button."""
+    chosen: bool = False
+    """Ticked: a picture already picked, or the answer given before."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,10 @@ class Reply:
     """Prefix of the buttons' callback data: the question they belong to."""
     edit: bool = False
     """Replace the message whose button was tapped, instead of sending a new one."""
+    progress: str = ""
+    """How far the participant is, e.g. "●●○○"."""
+    free_answer: tuple[str, ...] = ()
+    """Besides the buttons, what this question also takes: "text", "voice"."""
 
     def actions(self) -> set[str]:
         return {button.action for row in self.buttons for button in row}

@@ -117,8 +117,18 @@ class FlowEngine:
             if isinstance(step, FreeAnswerStep):
                 text += "\n" + (wording.SAY_OR_SKIP if step.voice else wording.TYPE_OR_SKIP)
             rows.append((*back, Button("stop", wording.STOP)))
-        text = self._with_progress(cursor, answers, text)
-        return Reply(text, tuple(rows), image, scope=str(state.prompt), edit=edit)
+        free_answer: tuple[str, ...] = ()
+        if isinstance(step, FreeAnswerStep):
+            free_answer = ("text", "voice") if step.voice else ("text",)
+        return Reply(
+            text,
+            tuple(rows),
+            image,
+            scope=str(state.prompt),
+            edit=edit,
+            free_answer=free_answer,
+            progress=self._progress(cursor, answers),
+        )
 
     def _pick_pictures_parts(
         self, step: PickPicturesStep, state: RunState, text: str, back: list[Button]
@@ -146,9 +156,10 @@ class FlowEngine:
         if isinstance(step, ChoiceStep):
             option_buttons = []
             for option in step.options:
-                tick = f" {wording.CHOSEN}" if previous == OptionAnswer(option=option.id) else ""
+                given = previous == OptionAnswer(option=option.id)
+                tick = f" {wording.CHOSEN}" if given else ""
                 option_buttons.append(
-                    Button(f"o:{option.id}", f"{option.emoji} {option.label}{tick}")
+                    Button(f"o:{option.id}", f"{option.emoji} {option.label}{tick}", chosen=given)
                 )
             rows.append(tuple(option_buttons))
         elif isinstance(step, FreeAnswerStep):
@@ -355,7 +366,7 @@ class FlowEngine:
         label = self._pictures.get(subject).label if subject else ""
         return step.text.replace("{label}", label)
 
-    def _with_progress(self, cursor: Cursor, answers: Answers, text: str) -> str:
+    def _progress(self, cursor: Cursor, answers: Answers) -> str:
         stages: list[tuple[str, str]] = []
         for step in self.flow.steps:
             if isinstance(step, LoopStep):
@@ -365,7 +376,7 @@ class FlowEngine:
         loop = self._loops.get(cursor.step)
         here = (loop.id, cursor.item) if loop else (cursor.step, "")
         done = stages.index(here) + 1 if here in stages else 0
-        return f"{wording.progress_dots(done, len(stages))}\n{text}"
+        return wording.progress_dots(done, len(stages))
 
     def _picture_buttons(self, pictures: tuple[str, ...], ticked: tuple[str, ...]) -> list[Button]:
         return [
@@ -373,6 +384,8 @@ class FlowEngine:
                 f"p:{picture}",
                 f"{wording.CHOSEN if picture in ticked else wording.KEYCAPS[number]} "
                 f"{self._pictures.get(picture).label}",
+                picture=picture,
+                chosen=picture in ticked,
             )
             for number, picture in enumerate(pictures)
         ]

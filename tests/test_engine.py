@@ -144,7 +144,7 @@ def refused(run: Run, event: Event, hint: str) -> None:
 
 
 def dots(reply: Reply) -> str:
-    return reply.text.splitlines()[0]
+    return reply.progress
 
 
 # ----- picking pictures ----------------------------------------------------------------------
@@ -199,6 +199,16 @@ def test_tapping_a_picture_ticks_it_and_tapping_again_unticks(engine: FlowEngine
     assert run.state.selection == () and run.last.writes == ()
 
 
+def test_picture_buttons_say_which_picture_and_whether_it_is_ticked(engine: FlowEngine) -> None:
+    """Channels that can show pictures on buttons (the web) need no grid image to read."""
+    run = Run(engine)
+    ticked = run.tap("p:p02").replies[-1]
+    tiles = [button for row in ticked.buttons for button in row if button.picture]
+    assert [tile.picture for tile in tiles] == list(POOL[:9])
+    assert [tile.picture for tile in tiles if tile.chosen] == ["p02"]
+    assert ticked.free_answer == ()
+
+
 def test_a_picture_over_the_maximum_gives_a_hint_and_changes_nothing(engine: FlowEngine) -> None:
     run = Run(engine)
     for picture in ("p01", "p02", "p03"):
@@ -234,7 +244,7 @@ def test_the_loop_asks_its_steps_for_every_picture_and_skips_by_show_if(engine: 
     asked = []
     for given in ("Mooi", "o:nee", "skip", "o:ja", "Geld"):
         question = run.shown
-        asked.append((run.at, question.text.splitlines()[1], question.image))
+        asked.append((run.at, question.text.splitlines()[0], question.image))
         run.tap(given) if given in question.actions() else run.send(TextIn(given))
     assert asked == [
         (("why", "p03"), "Waarom Prent 03?", ImageSpec("picture", ("p03",))),
@@ -375,12 +385,14 @@ def test_a_free_answer_that_cannot_be_kept(engine: FlowEngine, event: Event, hin
 
 def test_free_answers_keep_trimmed_text_voice_at_the_limit_and_skips(engine: FlowEngine) -> None:
     run = _at(engine, "why")
+    assert run.shown.free_answer == ("text", "voice")
     voice = VoiceIn("voice/1.ogg", duration=MAX_VOICE_SECONDS, size=MAX_VOICE_BYTES)
     assert run.send(voice).writes == (
         (Key(step="why", item="p01"), VoiceAnswer(file="voice/1.ogg", duration=120)),
     )
     run.tap("o:ja")
     assert wording.TYPE_OR_SKIP in run.shown.text and wording.SAY_OR_SKIP not in run.shown.text
+    assert run.shown.free_answer == ("text",)
     refused(run, VoiceIn("v.ogg", duration=3, size=100), wording.HINT_NO_VOICE_HERE)
     run.send(TextIn("  Sparen \n"))
     assert run.answers[Key(step="need", item="p01")] == TextAnswer(text="Sparen")

@@ -82,7 +82,8 @@ class Transcript:
 
 
 def describe(reply: Reply) -> list[str]:
-    lines = [f"< {line}" for line in reply.text.splitlines()]
+    shown = f"{reply.progress}\n{reply.text}" if reply.progress else reply.text
+    lines = [f"< {line}" for line in shown.splitlines()]
     if reply.image is not None:
         image = reply.image
         chosen = f" chosen={','.join(image.selected)}" if image.selected else ""
