@@ -1,4 +1,4 @@
-"""The `popbot` command: run the Telegram bot, or export what a participant answered."""
+"""The `popbot` command: run the bot and the web chat, make links, export answers."""
 
 from __future__ import annotations
 
@@ -7,15 +7,15 @@ import asyncio
 import json
 import logging
 import os
-import signal
 import sys
 from collections.abc import Sequence
 
 from bot.export import export_participant
+from bot.server import serve
 from bot.services import Services
 from bot.settings import Settings, load_settings
+from bot.web_identity import WebIdentity, is_code, load_or_create_secret
 
-log = logging.getLogger("popbot")
 NO_TOKEN = (
     "popbot: set POPBOT_TELEGRAM_TOKEN to your bot's token from @BotFather "
     "(and optionally POPBOT_TELEGRAM_API_URL, POPBOT_DATA_DIR)"
@@ -26,64 +26,55 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="popbot", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("run", help="run the Telegram bot (long polling)")
+    commands.add_parser("web", help="serve the web chat")
+    commands.add_parser(
+        "serve", help="serve the web chat, and run the Telegram bot too when a token is set"
+    )
+    link = commands.add_parser("link", help="a personal web link that resumes a participant")
+    link.add_argument("code", help="the participant's code, shown at the bottom of the web chat")
     export = commands.add_parser("export", help="print everything stored for a participant")
-    export.add_argument("telegram_user_id", help="the participant's Telegram user id")
+    export.add_argument("participant", help="a Telegram user id, or a web code with --web")
+    export.add_argument("--web", action="store_true", help="the participant uses the web chat")
     args = parser.parse_args(argv)
     # Durations (voice notes) as timedelta, PTB's coming default; the channel reads both.
     os.environ.setdefault("PTB_TIMEDELTA", "true")
     settings = load_settings()
-    if args.command == "run":
-        return run(settings)
-    return asyncio.run(export_command(settings, args.telegram_user_id))
-
-
-def run(settings: Settings) -> int:
-    if settings.telegram_token is None:
+    if args.command == "export":
+        channel = "web" if args.web else "telegram"
+        return asyncio.run(export_command(settings, channel, args.participant))
+    if args.command == "link":
+        return link_command(settings, args.code)
+    if args.command == "run" and settings.telegram_token is None:
         print(NO_TOKEN, file=sys.stderr)
         return 2
+    telegram = args.command == "run" or (
+        args.command == "serve" and settings.telegram_token is not None
+    )
     _quiet_logging()
-    asyncio.run(serve_telegram(settings))
+    asyncio.run(serve(settings, telegram=telegram, web=args.command != "run"))
     return 0
 
 
-async def serve_telegram(settings: Settings) -> None:
-    """Long-poll Telegram until SIGINT or SIGTERM."""
-    from bot.telegram_channel import announce_commands, build_application
-
-    services = await Services.open(settings)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
-    try:
-        application = build_application(services)
-        async with application:
-            assert application.updater is not None
-            await announce_commands(application)
-            await application.updater.start_polling(allowed_updates=["message", "callback_query"])
-            await application.start()
-            log.info("POP-bot is running; data in %s", settings.data_dir.resolve())
-            await stop.wait()
-            await application.updater.stop()
-            await application.stop()
-    finally:
-        await services.close()
+def link_command(settings: Settings, code: str) -> int:
+    code = code.strip().upper()
+    if not is_code(code):
+        print(f"popbot: {code!r} is not a participant code", file=sys.stderr)
+        return 2
+    secret = load_or_create_secret(settings.data_dir, settings.web_secret)
+    print(f"{settings.web_url}/p/{WebIdentity(secret).link_token(code)}")
+    return 0
 
 
-async def export_command(settings: Settings, telegram_user_id: str) -> int:
+async def export_command(settings: Settings, channel: str, participant: str) -> int:
     services = await Services.open(settings)
     try:
         data = await export_participant(
-            services.repository,
-            services.engines,
-            services.pictures,
-            "telegram",
-            telegram_user_id,
+            services.repository, services.engines, services.pictures, channel, participant
         )
     finally:
         await services.close()
     if data is None:
-        print(f"popbot: nothing stored for Telegram user {telegram_user_id}", file=sys.stderr)
+        print(f"popbot: nothing stored for {channel} participant {participant}", file=sys.stderr)
         return 1
     json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
     print()
@@ -95,5 +86,5 @@ def _quiet_logging() -> None:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    for noisy in ("httpx", "httpcore", "telegram", "apscheduler"):
+    for noisy in ("httpx", "httpcore", "telegram", "apscheduler", "uvicorn"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import re
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from flows.conversation_types import Button, Event, Reply, Resume, Tap, VoiceIn
 from flows.engine import FlowEngine, Outcome
 from storage.repository import Participant, Repository, StoredRun
 
+_SUFFIX = re.compile(r"\.[a-z0-9]{1,5}")
 CONSENT_SCOPE = "c"
 MENU_SCOPE = "m"
 RUN_SCOPE_PREFIX = "r"
@@ -50,6 +52,8 @@ class VoiceNote:
     duration: int
     size: int
     fetch: Callable[[Path], Awaitable[None]]
+    suffix: str = ".ogg"
+    """The file ending of the recording's format (".ogg", ".webm", ".m4a")."""
 
 
 Incoming = Event | Start | VoiceNote
@@ -74,6 +78,33 @@ class Conversation:
             if run is None:
                 return await self._in_menu(participant, incoming)
             return await self._in_run(participant, run, incoming)
+
+    async def current(self, channel: str, external_id: str) -> list[Reply]:
+        """What the participant should see now, changing nothing (for a page that is
+        opened or reloaded)."""
+        async with self._lock:
+            participant = await self._repository.participant(channel, external_id)
+            if participant is None or not participant.consent_given:
+                return [Reply(GREETING), _consent_question()]
+            run = await self._repository.open_run(participant.id)
+            if run is None:
+                return [*await self._last_result(participant), self._menu(MENU_QUESTION)]
+            engine = self._engines[run.flow_id]
+            answers = await self._repository.answers(run.id)
+            return self._scoped(run, (engine.question(run.state, answers),))
+
+    async def _last_result(self, participant: Participant) -> list[Reply]:
+        """The picture of the most recent finished method, to keep it in view."""
+        finished = [
+            run
+            for run in await self._repository.runs(participant.id)
+            if run.status == "finished" and run.flow_id in self._engines
+        ]
+        if not finished:
+            return []
+        last = finished[-1]
+        answers = await self._repository.answers(last.id)
+        return [self._engines[last.flow_id].result(answers)]
 
     # ----- consent -------------------------------------------------------------------------
 
@@ -131,8 +162,10 @@ class Conversation:
         if isinstance(incoming, Start):
             event = Resume()
         elif isinstance(incoming, VoiceNote):
+            if not _SUFFIX.fullmatch(incoming.suffix):
+                raise ValueError(f"not a file ending: {incoming.suffix!r}")
             voice_note = incoming
-            relative = Path("voice") / str(participant.id) / f"{uuid.uuid4().hex}.ogg"
+            relative = Path("voice") / str(participant.id) / f"{uuid.uuid4().hex}{incoming.suffix}"
             event = VoiceIn(relative.as_posix(), incoming.duration, incoming.size)
         elif isinstance(incoming, Tap):
             event = self._unscoped_tap(run, incoming)

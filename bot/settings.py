@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -17,8 +17,16 @@ class Settings(BaseSettings):
     """Base URL of a self-hosted Bot API server, e.g. http://127.0.0.1:8081."""
     data_dir: Path = Path("data")
     """Where the database, voice notes and the image cache live."""
+    web_host: str = "127.0.0.1"
+    web_port: int = Field(default=8000, ge=1, le=65535)
+    web_public_url: str | None = None
+    """The address participants use, for personal links (default http://{host}:{port})."""
+    web_secret: SecretStr | None = None
+    """Signs the web cookies and links; made once and kept in the data folder when unset."""
+    web_secure_cookies: bool = False
+    """Send cookies over HTTPS only: switch on behind an HTTPS proxy."""
 
-    @field_validator("telegram_api_url")
+    @field_validator("telegram_api_url", "web_public_url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
         if value is None or not value.strip():
@@ -33,6 +41,10 @@ class Settings(BaseSettings):
     def _blank_is_unset(cls, value: SecretStr | None) -> SecretStr | None:
         token = value.get_secret_value().strip() if value is not None else ""
         return SecretStr(token) if token else None
+
+    @property
+    def web_url(self) -> str:
+        return self.web_public_url or f"http://{self.web_host}:{self.web_port}"
 
 
 def load_settings() -> Settings:

@@ -174,6 +174,13 @@ class FlowEngine:
             image = ImageSpec("picture", (subject,))
         return rows, image
 
+    def result(self, answers: Answers) -> Reply:
+        """The flow's end: its picture made from the answers, and a word of praise."""
+        step = self.flow.steps[-1]
+        assert isinstance(step, ResultStep), "the loader makes sure a result comes last"
+        pictures = self._chosen(answers, step.from_step)
+        return Reply(step.text, image=ImageSpec(step.hook, pictures, title=step.title))
+
     def answer_order(self, answers: Answers) -> list[AnswerKey]:
         """The keys of every question of this run in the order they are asked."""
         return [AnswerKey(step=c.step, item=c.item) for c in self._walk(answers)]
@@ -286,9 +293,7 @@ class FlowEngine:
         step = self._steps[following.step]
         if isinstance(step, ResultStep):
             done = RunState(cursor=None, history=history, prompt=state.prompt + 1)
-            pictures = self._chosen(after, step.from_step)
-            result = Reply(step.text, image=ImageSpec(step.hook, pictures, title=step.title))
-            return Outcome(done, (result,), tuple(writes))
+            return Outcome(done, (self.result(after),), tuple(writes))
         moved = RunState(
             cursor=following,
             history=history,

@@ -79,6 +79,11 @@ class PictureRenderer:
         self._scaled: dict[tuple[str, int], Image.Image] = {}
         self._fonts: dict[int, ImageFont.FreeTypeFont] = {}
 
+    @property
+    def cache_dir(self) -> Path:
+        """Where the rendered JPEGs are kept, named `<key>.jpg`."""
+        return self._cache_dir
+
     def grid(
         self, picture_ids: Sequence[str], selected: Collection[str] = (), first_number: int = 1
     ) -> RenderedImage:

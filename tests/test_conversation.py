@@ -335,3 +335,31 @@ async def test_after_the_flow_the_menu_returns_and_a_second_run_starts(
     assert second.status == "active"
     assert await repository.answers(second.id) == {}
     assert talk.current.scope.startswith(f"r{second.id}.")
+
+
+async def test_current_shows_what_to_answer_now_and_changes_nothing(
+    conversation: Conversation, repository: Repository
+) -> None:
+    assert texts(await conversation.current("web", "NEWCOMER23")) == [GREETING, CONSENT_QUESTION]
+    assert await repository.participant("web", "NEWCOMER23") is None
+    talk = Transcript(conversation)
+    await at_first_why(talk)
+    before = await progress(repository)
+    assert await conversation.current("telegram", talk.user) == [talk.current]
+    assert await progress(repository) == before
+
+
+async def test_after_a_finished_method_its_picture_stays_above_the_menu(
+    conversation: Conversation, repository: Repository
+) -> None:
+    talk = Transcript(conversation)
+    await consent(talk)
+    assert texts(await conversation.current("telegram", talk.user)) == [MENU_QUESTION]
+    await short_run(talk)
+    result, menu = await conversation.current("telegram", talk.user)
+    (run,) = await runs_of(repository)
+    chosen = (await repository.answers(run.id))[DREAMS]
+    assert isinstance(chosen, PicturesAnswer)
+    assert result.image is not None and result.image.hook == "collage"
+    assert result.image.pictures == chosen.pictures and result.buttons == ()
+    assert menu.text == MENU_QUESTION

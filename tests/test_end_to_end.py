@@ -133,22 +133,3 @@ def test_whole_droompagina_survives_sigkill_and_exports(
     assert answers[("come_true", first_label)]["answer"] == {"kind": "option", "option": "ja"}
     assert answers[("need", first_label)]["answer"]["text"] == "Een opleiding volgen."
     assert answers[("first_step", None)]["answer"]["text"] == "Morgen bel ik de VDAB."
-
-
-def test_run_without_token_says_what_to_set(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("POPBOT_")}
-    env["POPBOT_DATA_DIR"] = str(tmp_path / "data")
-    done = subprocess.run(
-        [sys.executable, "-m", "bot", "run"], env=env, capture_output=True, text=True
-    )
-    assert done.returncode != 0
-    assert done.stderr.count("\n") == 1 and "POPBOT_TELEGRAM_TOKEN" in done.stderr
-    assert not (tmp_path / "data").exists()
-
-
-def test_export_of_unknown_participant_fails(tmp_path: Path) -> None:
-    env = {**os.environ, "POPBOT_DATA_DIR": str(tmp_path / "data")}
-    done = subprocess.run(
-        [sys.executable, "-m", "bot", "export", "999"], env=env, capture_output=True, text=True
-    )
-    assert done.returncode == 1 and "999" in done.stderr

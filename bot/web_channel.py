@@ -1,0 +1,265 @@
+"""The web chat: the same conversation as on Telegram, as plain HTML forms.
+
+Every tap is a form post; the page then shows what the conversation says now. Scripts are
+only needed to record a voice note. No method logic lives here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.applications import Starlette
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+from starlette.responses import (
+    FileResponse,
+    HTMLResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+)
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from bot import callback_data
+from bot.conversation import Incoming, VoiceNote
+from bot.services import Services
+from bot.web_identity import WebIdentity, load_or_create_secret, new_code
+from flows.conversation_types import ImageSpec, Reply, TextIn, Unsupported
+from images.hooks import render_image
+
+CHANNEL = "web"
+HERE = Path(__file__).resolve().parent
+MAX_VOICE_UPLOAD = 6 * 1024 * 1024
+VOICE_SUFFIXES = {"audio/ogg": ".ogg", "audio/webm": ".webm", "audio/mp4": ".m4a"}
+_IMAGE_KEY = re.compile(r"[a-z]+-[0-9a-f]{8,64}")
+_PICTURE_ID = re.compile(r"[a-z][a-z0-9_]{0,23}")
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self'; media-src 'self' blob:; "
+        "style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",  # "no-referrer" would make form posts say Origin: null
+    "Cache-Control": "no-store",
+}
+
+
+@dataclass
+class ButtonView:
+    value: str
+    text: str
+    chosen: bool
+    picture_url: str | None = None
+    label: str = ""
+
+
+@dataclass
+class ReplyView:
+    lines: list[str]
+    progress: str = ""
+    image_url: str | None = None
+    image_alt: str = ""
+    download_url: str | None = None
+    tiles: list[ButtonView] = field(default_factory=list)
+    rows: list[list[ButtonView]] = field(default_factory=list)
+    free_answer: tuple[str, ...] = ()
+
+
+class WebChannel:
+    def __init__(self, services: Services) -> None:
+        self._services = services
+        settings = services.settings
+        secret = load_or_create_secret(settings.data_dir, settings.web_secret)
+        self.identity = WebIdentity(secret, settings.web_secure_cookies)
+        self._templates = Environment(
+            loader=FileSystemLoader(HERE / "templates"),
+            autoescape=select_autoescape(["html"]),
+        )
+
+    def app(self) -> Starlette:
+        routes = [
+            Route("/", self.page),
+            Route("/tik", self.tap, methods=["POST"]),
+            Route("/antwoord", self.text, methods=["POST"]),
+            Route("/stem", self.voice, methods=["POST"]),
+            Route("/prent/{picture}.png", self.picture),
+            Route("/beeld/{key}.jpg", self.image),
+            Route("/p/{token}", self.personal_link),
+            Route("/gezond", self.health),
+            Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+        ]
+        app = Starlette(routes=routes)
+        app.add_middleware(_SameOriginPosts)
+        return app
+
+    # ----- pages ------------------------------------------------------------------------------
+
+    async def page(self, request: Request) -> Response:
+        code = self.identity.participant(request)
+        is_new = code is None
+        if code is None:
+            code = new_code()
+        notes = self.identity.read_notes(request)
+        current = await self._services.conversation.current(CHANNEL, code)
+        views = [await self._view(_reply_from_note(note)) for note in notes]
+        views += [await self._view(reply) for reply in current]
+        html = self._templates.get_template("page.html").render(replies=views, code=code)
+        response = HTMLResponse(html, headers=SECURITY_HEADERS)
+        if notes:
+            self.identity.forget_notes(response)
+        if is_new:
+            self.identity.remember(response, code)
+        return response
+
+    async def tap(self, request: Request) -> Response:
+        form = await request.form()
+        tap = callback_data.decode(_field(form.get("knop")))
+        return await self._handle(request, tap or Unsupported("button"))
+
+    async def text(self, request: Request) -> Response:
+        form = await request.form()
+        return await self._handle(request, TextIn(_field(form.get("tekst"))[:4000]))
+
+    async def voice(self, request: Request) -> Response:
+        form = await request.form(max_part_size=MAX_VOICE_UPLOAD)
+        upload = form.get("stem")
+        if not isinstance(upload, UploadFile):
+            return await self._handle(request, Unsupported("upload"))
+        data = await upload.read(MAX_VOICE_UPLOAD + 1)
+        kind = (upload.content_type or "").split(";")[0].strip()
+        try:
+            seconds = max(1, min(int(_field(form.get("duur"))), 3600))
+        except ValueError:
+            seconds = 1
+
+        async def keep(path: Path) -> None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            await asyncio.to_thread(path.write_bytes, data)
+
+        suffix = VOICE_SUFFIXES.get(kind, ".webm")
+        return await self._handle(request, VoiceNote(seconds, len(data), keep, suffix))
+
+    async def _handle(self, request: Request, incoming: Incoming) -> Response:
+        response = RedirectResponse("/", status_code=303)
+        code = self.identity.participant(request)
+        if code is None:
+            return response
+        replies = await self._services.conversation.handle(CHANNEL, code, incoming)
+        # The page shows the current question anyway; carry over what else was said.
+        notes = [_note_from_reply(reply) for reply in replies if not reply.buttons]
+        self.identity.leave_notes(response, notes)
+        return response
+
+    # ----- files ------------------------------------------------------------------------------
+
+    async def picture(self, request: Request) -> Response:
+        picture = request.path_params["picture"]
+        pictures = self._services.pictures
+        if not _PICTURE_ID.fullmatch(picture) or picture not in pictures:
+            return PlainTextResponse("Niet gevonden", status_code=404)
+        return FileResponse(
+            pictures.path(picture), headers={"Cache-Control": "public, max-age=86400"}
+        )
+
+    async def image(self, request: Request) -> Response:
+        key = request.path_params["key"]
+        path = self._services.renderer.cache_dir / f"{key}.jpg"
+        if not _IMAGE_KEY.fullmatch(key) or not path.is_file():
+            return PlainTextResponse("Niet gevonden", status_code=404)
+        headers = {"Cache-Control": "private, max-age=86400"}
+        if request.query_params.get("bewaar"):
+            headers["Content-Disposition"] = 'attachment; filename="mijn-droompagina.jpg"'
+        return FileResponse(path, media_type="image/jpeg", headers=headers)
+
+    async def personal_link(self, request: Request) -> Response:
+        code = self.identity.from_link(request.path_params["token"])
+        if code is None:
+            return PlainTextResponse(
+                "Deze link werkt niet meer. Vraag een nieuwe aan je coach.", status_code=404
+            )
+        response = RedirectResponse("/", status_code=303)
+        self.identity.remember(response, code)
+        return response
+
+    async def health(self, request: Request) -> Response:
+        return PlainTextResponse("ok")
+
+    # ----- from replies to what the page shows ------------------------------------------------
+
+    async def _view(self, reply: Reply) -> ReplyView:
+        view = ReplyView(
+            lines=reply.text.splitlines(),
+            progress=reply.progress,
+            free_answer=reply.free_answer,
+        )
+        labels = self._services.pictures
+        for row in reply.buttons:
+            words: list[ButtonView] = []
+            for button in row:
+                value = callback_data.encode(reply.scope, button.action)
+                if button.picture is not None:
+                    view.tiles.append(
+                        ButtonView(
+                            value,
+                            button.text,
+                            button.chosen,
+                            picture_url=f"/prent/{button.picture}.png",
+                            label=labels.get(button.picture).label,
+                        )
+                    )
+                else:
+                    words.append(ButtonView(value, button.text, button.chosen))
+            if words:
+                view.rows.append(words)
+        if reply.image is not None and not view.tiles:
+            rendered = await asyncio.to_thread(render_image, self._services.renderer, reply.image)
+            view.image_url = f"/beeld/{rendered.key}.jpg"
+            names = ", ".join(labels.labels(reply.image.pictures))
+            view.image_alt = f"{reply.image.title}: {names}" if reply.image.title else names
+            if not reply.buttons:
+                view.download_url = f"{view.image_url}?bewaar=1"
+        return view
+
+
+class _SameOriginPosts:
+    """Refuse form posts sent from another site (the cookie is SameSite=Lax as well)."""
+
+    def __init__(self, app: Any) -> None:
+        self._app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["method"] == "POST":
+            headers = dict(scope["headers"])
+            origin = headers.get(b"origin", b"").decode("latin-1")
+            host = headers.get(b"host", b"").decode("latin-1")
+            if origin and origin.split("://", 1)[-1] != host:
+                refused = PlainTextResponse("Dat mag niet.", status_code=403)
+                await refused(scope, receive, send)
+                return
+        await self._app(scope, receive, send)
+
+
+def _field(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _note_from_reply(reply: Reply) -> dict[str, Any]:
+    note: dict[str, Any] = {"text": reply.text}
+    if reply.image is not None:
+        image = reply.image
+        note["image"] = [image.hook, list(image.pictures), list(image.selected), image.title]
+    return note
+
+
+def _reply_from_note(note: dict[str, Any]) -> Reply:
+    image = None
+    if isinstance(note.get("image"), list):
+        hook, pictures, selected, title = note["image"]
+        image = ImageSpec(hook, tuple(pictures), tuple(selected), title)
+    return Reply(str(note.get("text", "")), image=image)
