@@ -107,8 +107,9 @@ class WebChannel:
             code = new_code()
         notes = self.identity.read_notes(request)
         current = await self._services.conversation.current(CHANNEL, code)
-        views = [await self._view(_reply_from_note(note)) for note in notes]
-        views += [await self._view(reply) for reply in current]
+        noted = [_reply_from_note(note) for note in notes]
+        shown = noted + [reply for reply in current if reply not in noted]
+        views = [await self._view(reply) for reply in shown]
         html = self._templates.get_template("page.html").render(replies=views, code=code)
         response = HTMLResponse(html, headers=SECURITY_HEADERS)
         if notes:
