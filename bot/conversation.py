@@ -31,7 +31,8 @@ CONSENT_QUESTION = (
 CONSENT_YES = "✅ Ja, dat mag"
 CONSENT_NO = "❌ Nee"
 CONSENT_THANKS = "Dank je! 🙏"
-CONSENT_REFUSED = "Oké. Ik bewaar niets van jou. 👍\nWil je later toch meedoen? Stuur dan /start."
+CONSENT_REFUSED = "Oké. Ik bewaar niets van jou. 👍\nWil je later toch meedoen? Tik dan hier. 👇"
+CONSENT_AFTER_ALL = "✅ Toch meedoen"
 MENU_QUESTION = "Wat wil je doen? Tik op een knop. 👇"
 MENU_AGAIN = "Wil je nog iets doen? 👇"
 HINT_MENU = "Tik op een knop om te beginnen. 👇"
@@ -91,7 +92,7 @@ class Conversation:
                 return [*await self._last_result(participant), self._menu(MENU_QUESTION)]
             engine = self._engines[run.flow_id]
             answers = await self._repository.answers(run.id)
-            return self._scoped(run, (engine.question(run.state, answers),))
+            return self._scoped(run, (engine.current(run.state, answers),))
 
     async def _last_result(self, participant: Participant) -> list[Reply]:
         """The picture of the most recent finished method, to keep it in view."""
@@ -121,7 +122,8 @@ class Conversation:
                 return [Reply(CONSENT_THANKS), self._menu(MENU_QUESTION)]
             if incoming.action == "no":
                 await self._repository.record_consent(channel, external_id, given=False)
-                return [Reply(CONSENT_REFUSED)]
+                after_all = ((Button("yes", CONSENT_AFTER_ALL),),)
+                return [Reply(CONSENT_REFUSED, after_all, scope=CONSENT_SCOPE)]
         if isinstance(incoming, Start):
             return [Reply(GREETING), _consent_question()]
         return [Reply(HINT_CONSENT), _consent_question()]

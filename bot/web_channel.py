@@ -36,6 +36,7 @@ from images.hooks import render_image
 CHANNEL = "web"
 HERE = Path(__file__).resolve().parent
 MAX_VOICE_UPLOAD = 6 * 1024 * 1024
+MAX_FORM = 64 * 1024
 VOICE_SUFFIXES = {"audio/ogg": ".ogg", "audio/webm": ".webm", "audio/mp4": ".m4a"}
 _IMAGE_KEY = re.compile(r"[a-z]+-[0-9a-f]{8,64}")
 _PICTURE_ID = re.compile(r"[a-z][a-z0-9_]{0,23}")
@@ -95,7 +96,7 @@ class WebChannel:
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
         ]
         app = Starlette(routes=routes)
-        app.add_middleware(_SameOriginPosts)
+        app.add_middleware(_GuardPosts, public_url=self._services.settings.web_public_url)
         return app
 
     # ----- pages ------------------------------------------------------------------------------
@@ -128,7 +129,7 @@ class WebChannel:
         return await self._handle(request, TextIn(_field(form.get("tekst"))[:4000]))
 
     async def voice(self, request: Request) -> Response:
-        form = await request.form(max_part_size=MAX_VOICE_UPLOAD)
+        form = await request.form()
         upload = form.get("stem")
         if not isinstance(upload, UploadFile):
             return await self._handle(request, Unsupported("upload"))
@@ -228,22 +229,51 @@ class WebChannel:
         return view
 
 
-class _SameOriginPosts:
-    """Refuse form posts sent from another site (the cookie is SameSite=Lax as well)."""
+class _TooLarge(Exception):
+    pass
 
-    def __init__(self, app: Any) -> None:
+
+class _GuardPosts:
+    """Form posts only from our own pages (the cookie is SameSite=Lax as well), and no
+    body larger than the route needs: a voice note, or a few words."""
+
+    def __init__(self, app: Any, public_url: str | None) -> None:
         self._app = app
+        self._public_origin = public_url.split("/", 3)[2] if public_url else None
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] == "http" and scope["method"] == "POST":
-            headers = dict(scope["headers"])
-            origin = headers.get(b"origin", b"").decode("latin-1")
-            host = headers.get(b"host", b"").decode("latin-1")
-            if origin and origin.split("://", 1)[-1] != host:
-                refused = PlainTextResponse("Dat mag niet.", status_code=403)
-                await refused(scope, receive, send)
-                return
-        await self._app(scope, receive, send)
+        if scope["type"] != "http" or scope["method"] != "POST":
+            await self._app(scope, receive, send)
+            return
+        headers = dict(scope["headers"])
+        origin = headers.get(b"origin", b"").decode("latin-1")
+        host = headers.get(b"host", b"").decode("latin-1")
+        if origin and origin.split("://", 1)[-1] not in {host, self._public_origin}:
+            await PlainTextResponse("Dat mag niet.", status_code=403)(scope, receive, send)
+            return
+        limit = MAX_VOICE_UPLOAD if scope["path"] == "/stem" else MAX_FORM
+        declared = headers.get(b"content-length", b"0").decode("latin-1")
+        if not declared.isdigit() or int(declared) > limit:
+            await _too_large(scope, receive, send)
+            return
+        received = 0
+
+        async def counted() -> Any:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > limit:
+                raise _TooLarge
+            return message
+
+        try:
+            await self._app(scope, counted, send)
+        except _TooLarge:
+            await _too_large(scope, receive, send)
+
+
+async def _too_large(scope: Any, receive: Any, send: Any) -> None:
+    await PlainTextResponse("Dat is te groot.", status_code=413)(scope, receive, send)
 
 
 def _field(value: object) -> str:

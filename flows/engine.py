@@ -102,6 +102,13 @@ class FlowEngine:
             return self._on_voice(state, answers, step, event)
         return self._on_tap(state, answers, step, event)
 
+    def current(self, state: RunState, answers: Answers) -> Reply:
+        """What the participant sees now: the question, or while paused, a way back to it."""
+        if state.paused:
+            resume = Button("resume", wording.VERDER)
+            return Reply(wording.PAUSED, ((resume,),), scope=str(state.prompt))
+        return self.question(state, answers)
+
     def question(self, state: RunState, answers: Answers, *, edit: bool = False) -> Reply:
         """The current question as a message, with its buttons."""
         cursor = _current(state)
@@ -228,7 +235,8 @@ class FlowEngine:
             return self._again(state, answers, wording.HINT_OLD_BUTTON)
         action = event.action
         if action == "stop":
-            return Outcome(state.model_copy(update={"paused": True}), (Reply(wording.PAUSED),))
+            paused = state.model_copy(update={"paused": True})
+            return Outcome(paused, (self.current(paused, answers),))
         if action == "back":
             return self._back(state, answers)
         if action == "skip":

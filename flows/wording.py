@@ -31,7 +31,7 @@ TYPE_OR_SKIP = "✍️ Typ je antwoord. Of tik op Overslaan."
 PAGE = "Blad {page} van {pages}"
 CHOSEN_COUNT = "Gekozen: {count}"
 
-PAUSED = "Oké, we stoppen even. ⏸️\nStuur later een bericht. Dan gaan we verder."
+PAUSED = "Oké, we stoppen even. ⏸️\nTik op Verder als je verder wil."
 RESUMED = "Welkom terug! 👋 We gaan verder."
 
 

@@ -273,6 +273,8 @@ def test_without_scripts_everything_but_recording_works(browser: Browser, web: W
     tap(page, "Stop")
     expect(page.get_by_text("we stoppen even")).to_be_visible()
     page.reload()
+    expect(page.get_by_text("we stoppen even")).to_be_visible()
+    tap(page, "Verder")
     expect(page.get_by_text("Kan die droom echt worden?")).to_be_visible()
     context.close()
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from bot.conversation import (
     CONSENT_QUESTION,
     CONSENT_REFUSED,
+    CONSENT_THANKS,
     GREETING,
     HINT_CONSENT,
     HINT_OLD_BUTTON,
@@ -107,7 +108,7 @@ async def test_refusing_stores_only_the_refusal(
     await talk.start()
     replies = await talk.tap("❌")
     assert texts(replies) == [CONSENT_REFUSED]
-    assert "/start" in replies[0].text
+    assert replies[0].actions() == {"yes"}, "one tap to come back after all"
     participant = await repository.participant("telegram", talk.user)
     assert participant is not None and not participant.consent_given
     assert [event.given for event in await repository.consent_history(participant.id)] == [False]
@@ -131,6 +132,17 @@ async def test_after_a_refusal_start_asks_again_and_yes_works(
     history = await repository.consent_history(participant.id)
     assert [event.given for event in history] == [False, True]
     assert participant.consent_at == history[-1].at
+
+
+async def test_after_a_refusal_one_tap_on_toch_meedoen_gives_consent(
+    conversation: Conversation, repository: Repository
+) -> None:
+    talk = Transcript(conversation)
+    await talk.start()
+    await talk.tap("❌")
+    assert texts(await talk.tap("✅ Toch meedoen")) == [CONSENT_THANKS, MENU_QUESTION]
+    participant = await repository.participant("telegram", talk.user)
+    assert participant is not None and participant.consent_given
 
 
 async def test_yes_stores_consent_with_its_date_and_shows_the_menu(

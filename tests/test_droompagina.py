@@ -55,12 +55,15 @@ async def test_whole_droompagina_with_taps_text_voice_skip_back_and_pause(
     await talk.tap("⬅️ Terug")
     await talk.tap("🤷")
 
-    talk.note(f"round 3 of 3: {tenth}, a sticker, then pause and resume")
+    talk.note(f"round 3 of 3: {tenth}, a sticker, then pause and tap to resume")
     await talk.send_unsupported("sticker")
     await talk.tap("⏸️ Stop")
-    await talk.say("hallo")
+    await talk.tap("➡️ Verder")
     await talk.say("Dan heb ik meer vrije tijd.")
     await talk.tap("👎")
+    talk.note("pause again, and come back by just saying something")
+    await talk.tap("⏸️ Stop")
+    await talk.say("hallo")
     await talk.say("Eerst een cursus zoeken.")
 
     talk.note("which dream now, what to do, and the dream page")

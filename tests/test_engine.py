@@ -420,12 +420,26 @@ def test_stop_pauses_and_any_next_event_resumes_at_the_same_question(
     assert run.at == ("why", "p01")
 
 
-def test_a_current_button_while_paused_is_used_directly(engine: FlowEngine) -> None:
+def test_a_button_of_the_paused_question_is_used_directly(engine: FlowEngine) -> None:
+    """On Telegram the question stays in the chat above the pause message."""
     run = Run(engine)
+    question = run.shown
     run.tap("stop")
-    outcome = run.tap("p:p04")
+    outcome = run.send(Tap(question.scope, "p:p04"))
     assert not run.state.paused and run.state.selection == ("p04",)
     assert [reply.text for reply in outcome.replies if reply.text == wording.RESUMED] == []
+
+
+def test_the_pause_offers_verder_to_come_back_by_tapping(engine: FlowEngine) -> None:
+    run = _at(engine, "why")
+    question = run.shown
+    paused = run.tap("stop").replies[-1]
+    assert engine.current(run.state, run.answers) == paused
+    assert buttons(paused) == [wording.VERDER] and paused.scope == question.scope
+    back = run.tap("resume").replies
+    assert [reply.text for reply in back] == [wording.RESUMED, question.text]
+    assert not run.state.paused and engine.current(run.state, run.answers) == question
+    refused(run, Tap(question.scope, "resume"), wording.HINT_OLD_BUTTON)
 
 
 def _finish(run: Run) -> None:

@@ -238,9 +238,17 @@ async def test_voice_note_is_kept_as_webm(web: Web) -> None:
     assert path.suffix == ".webm" and path.read_bytes() == VOICE
 
 
-@pytest.mark.parametrize(
-    ("size", "seconds"), [(1000, 200), (5 * 1024 * 1024 + 1, 10), (7 * 1024 * 1024, 10)]
-)
+async def test_an_upload_far_over_the_cap_is_cut_off_before_it_is_kept(web: Web) -> None:
+    code, _, _ = await at_why_question(web)
+    before = await web.run(code)
+    files = {"stem": ("stem", b"v" * 7 * 1024 * 1024, "audio/webm")}
+    response = await web.client.post("/stem", files=files, data={"duur": "10"})
+    assert response.status_code == 413
+    assert await web.run(code) == before
+    assert not (web.services.settings.data_dir / "voice").exists()
+
+
+@pytest.mark.parametrize(("size", "seconds"), [(1000, 200), (5 * 1024 * 1024 + 1, 10)])
 async def test_too_long_or_too_big_voice_is_refused(web: Web, size: int, seconds: int) -> None:
     code, _, why = await at_why_question(web)
     before = await web.run(code)
@@ -392,3 +400,19 @@ async def test_two_devices_are_two_participants(web: Web) -> None:
     run_a, run_b = await web.run(code_a), await b.run(code_b)
     assert run_a is not None and run_b is not None
     assert run_a.id != run_b.id and run_b.state.selection == ()
+
+
+async def test_behind_a_proxy_posts_from_the_public_address_are_ours(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "data", web_public_url="https://pop.example.org")
+    services = await Services.open(settings)
+    channel = WebChannel(services)
+    async with AsyncExitStack() as stack:
+        web = Web(services, channel, channel.app(), stack)
+        await web.page()
+        proxied = {"Origin": "https://pop.example.org"}
+        accepted = await web.client.post("/tik", data={"knop": "c:yes"}, headers=proxied)
+        assert accepted.history[0].status_code == 303
+        other = {"Origin": "https://pop.example.org.evil.example"}
+        refused = await web.client.post("/tik", data={"knop": "c:no"}, headers=other)
+        assert refused.status_code == 403
+    await services.close()
