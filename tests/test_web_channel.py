@@ -321,7 +321,7 @@ async def test_personal_link_opens_the_same_participant(web: Web) -> None:
 async def test_bad_links_are_refused_kindly(web: Web, monkeypatch: pytest.MonkeyPatch) -> None:
     code = await web.consent()
     token, other = web.channel.identity.link_token(code), web.new_client()
-    tampered = await other.get(f"/p/{token[:-2]}xx")
+    tampered = await other.get(f"/p/{'J' if token[0] != 'J' else 'K'}{token[1:]}")
     assert tampered.status_code == 404 and "Deze link werkt niet meer" in tampered.text
     assert PARTICIPANT_COOKIE not in other.cookies
     month_ago = int(time.time()) - 31 * 86400
