@@ -10,6 +10,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from bot.coaching import CoachError
 from bot.export import export_participant
 from bot.server import serve
 from bot.services import Services
@@ -32,6 +33,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     link = commands.add_parser("link", help="a personal web link that resumes a participant")
     link.add_argument("code", help="the participant's code, shown at the bottom of the web chat")
+    coach = commands.add_parser("coach", help="add a coach, or sign a coach in")
+    coach_commands = coach.add_subparsers(dest="coach_command", required=True)
+    coach_add = coach_commands.add_parser("add", help="add a coach: prints her links and codes")
+    coach_add.add_argument("name")
+    coach_login = coach_commands.add_parser("login", help="a one-time sign-in link (15 min)")
+    coach_login.add_argument("name")
     export = commands.add_parser("export", help="print everything stored for a participant")
     export.add_argument("participant", help="a Telegram user id, or a web code with --web")
     export.add_argument("--web", action="store_true", help="the participant uses the web chat")
@@ -44,6 +51,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(export_command(settings, channel, args.participant))
     if args.command == "link":
         return link_command(settings, args.code)
+    if args.command == "coach":
+        return asyncio.run(coach_command(settings, args.coach_command, args.name))
     if args.command == "run" and settings.telegram_token is None:
         print(NO_TOKEN, file=sys.stderr)
         return 2
@@ -62,6 +71,32 @@ def link_command(settings: Settings, code: str) -> int:
         return 2
     secret = load_or_create_secret(settings.data_dir, settings.web_secret)
     print(f"{settings.web_url}/p/{WebIdentity(secret).link_token(code)}")
+    return 0
+
+
+async def coach_command(settings: Settings, command: str, name: str) -> int:
+    services = await Services.open(settings)
+    try:
+        if command == "add":
+            added = await services.coaching.add_coach(name)
+            coach, link = added.coach, added.sign_in_link
+        else:
+            coach = await services.coaching.coach_named(name)
+            link = await services.coaching.sign_in_link(coach)
+    except CoachError as error:
+        print(f"popbot: {error}", file=sys.stderr)
+        return 1
+    finally:
+        await services.close()
+    print(f"Coach: {coach.name}")
+    print(f"Portaal (werkt één keer, 15 minuten): {link}")
+    if command == "add":
+        print(f"Telegram koppelen: stuur de bot /coach {coach.telegram_code}")
+        print(f"Code voor deelnemers: {coach.join_code}")
+        print(f"Webchat voor deelnemers: {settings.web_url}/doe-mee/{coach.join_code}")
+        if settings.telegram_bot_username:
+            bot = settings.telegram_bot_username
+            print(f"Telegram voor deelnemers: https://t.me/{bot}?start={coach.join_code}")
     return 0
 
 

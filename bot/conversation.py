@@ -14,12 +14,14 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.coaching import normal_code
 from flows.answers import VoiceAnswer
-from flows.conversation_types import Button, Event, Reply, Resume, Tap, VoiceIn
+from flows.conversation_types import Button, Event, Reply, Resume, Tap, TextIn, VoiceIn
 from flows.engine import FlowEngine, Outcome
 from storage.repository import Participant, Repository, StoredRun
 
 _SUFFIX = re.compile(r"\.[a-z0-9]{1,5}")
+_JOIN_CODE = re.compile(r"[A-Z2-9]{6}")
 CONSENT_SCOPE = "c"
 MENU_SCOPE = "m"
 RUN_SCOPE_PREFIX = "r"
@@ -39,11 +41,16 @@ HINT_MENU = "Tik op een knop om te beginnen. 👇"
 HINT_CONSENT = "Tik eerst op ✅ of ❌. 👇"
 HINT_OLD_BUTTON = "Die knop is oud. Kijk naar de nieuwste vraag. 👇"
 VOICE_FAILED = "Dat bericht kwam niet goed door. Probeer het nog eens. 🙏"
+JOINED = "Je coach is nu {name}. 🤝"
+UNKNOWN_CODE = "Die code ken ik niet. Vraag hem nog eens aan je coach. 🤔"
 
 
 @dataclass(frozen=True)
 class Start:
-    """The participant opened the bot or asked to begin (/start)."""
+    """The participant opened the bot or asked to begin (/start), maybe through a coach's
+    link that carries her join code."""
+
+    join_code: str = ""
 
 
 @dataclass(frozen=True)
@@ -75,10 +82,14 @@ class Conversation:
             participant = await self._repository.participant(channel, external_id)
             if participant is None or not participant.consent_given:
                 return await self._before_consent(channel, external_id, participant, incoming)
+            joined: list[Reply] = []
+            if isinstance(incoming, Start) and incoming.join_code:
+                joined = await self._join(participant, incoming.join_code)
+                incoming = Start()
             run = await self._repository.open_run(participant.id)
             if run is None:
-                return await self._in_menu(participant, incoming)
-            return await self._in_run(participant, run, incoming)
+                return joined + await self._in_menu(participant, incoming)
+            return joined + await self._in_run(participant, run, incoming)
 
     async def current(self, channel: str, external_id: str) -> list[Reply]:
         """What the participant should see now, changing nothing (for a page that is
@@ -117,16 +128,29 @@ class Conversation:
         incoming: Incoming,
     ) -> list[Reply]:
         if isinstance(incoming, Tap) and incoming.scope == CONSENT_SCOPE:
-            if incoming.action == "yes":
-                await self._repository.record_consent(channel, external_id, given=True)
-                return [Reply(CONSENT_THANKS), self._menu(MENU_QUESTION)]
+            answer, _, join_code = incoming.action.partition(":")
+            if answer == "yes":
+                participant = await self._repository.record_consent(
+                    channel, external_id, given=True
+                )
+                joined = await self._join(participant, join_code) if join_code else []
+                return [Reply(CONSENT_THANKS), *joined, self._menu(MENU_QUESTION)]
             if incoming.action == "no":
                 await self._repository.record_consent(channel, external_id, given=False)
                 after_all = ((Button("yes", CONSENT_AFTER_ALL),),)
                 return [Reply(CONSENT_REFUSED, after_all, scope=CONSENT_SCOPE)]
         if isinstance(incoming, Start):
-            return [Reply(GREETING), _consent_question()]
+            return [Reply(GREETING), _consent_question(incoming.join_code)]
         return [Reply(HINT_CONSENT), _consent_question()]
+
+    async def _join(self, participant: Participant, join_code: str) -> list[Reply]:
+        """Join the coach of this code; a code nobody has is passed over."""
+        code = normal_code(join_code)
+        coach = await self._repository.coaches.by_join_code(code) if code else None
+        if coach is None:
+            return []
+        await self._repository.coaches.join(participant.id, coach.id)
+        return [Reply(JOINED.format(name=coach.name))]
 
     # ----- the method menu -----------------------------------------------------------------
 
@@ -141,6 +165,9 @@ class Conversation:
                 return self._scoped(run, outcome.replies)
         if isinstance(incoming, Start):
             return [Reply(GREETING), self._menu(MENU_QUESTION)]
+        if isinstance(incoming, TextIn) and _JOIN_CODE.fullmatch(normal_code(incoming.text)):
+            joined = await self._join(participant, incoming.text)
+            return [*(joined or [Reply(UNKNOWN_CODE)]), self._menu(MENU_QUESTION)]
         if isinstance(incoming, Tap):
             return [Reply(HINT_OLD_BUTTON), self._menu(MENU_QUESTION)]
         return [Reply(HINT_MENU), self._menu(MENU_QUESTION)]
@@ -205,8 +232,12 @@ class Conversation:
         ]
 
 
-def _consent_question() -> Reply:
-    buttons = ((Button("yes", CONSENT_YES), Button("no", CONSENT_NO)),)
+def _consent_question(join_code: str = "") -> Reply:
+    """The consent buttons; a coach's join code rides along on ✅, so that nothing is kept
+    before the participant said yes."""
+    code = normal_code(join_code)
+    yes = f"yes:{code.lower()}" if _JOIN_CODE.fullmatch(code) else "yes"
+    buttons = ((Button(yes, CONSENT_YES), Button("no", CONSENT_NO)),)
     return Reply(CONSENT_QUESTION, buttons, scope=CONSENT_SCOPE)
 
 

@@ -5,10 +5,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flows.answers import Answer, AnswerKey, Answers, PictureAnswer, PicturesAnswer
+from flows.answers import (
+    Answer,
+    AnswerKey,
+    Answers,
+    OptionAnswer,
+    PictureAnswer,
+    PicturesAnswer,
+)
 from flows.engine import FlowEngine
 from images.manifest import Manifest
-from storage.repository import Repository
+from storage.repository import Participant, Repository
 
 Json = dict[str, Any]
 
@@ -24,6 +31,16 @@ async def export_participant(
     participant = await repository.participant(channel, external_id)
     if participant is None:
         return None
+    return await describe_participant(repository, engines, pictures, participant)
+
+
+async def describe_participant(
+    repository: Repository,
+    engines: Mapping[str, FlowEngine],
+    pictures: Manifest,
+    participant: Participant,
+) -> Json:
+    """Everything stored for one participant, for the export and the coach's portal."""
     runs = []
     for run in await repository.runs(participant.id):
         history = await repository.answer_history(run.id)
@@ -37,8 +54,9 @@ async def export_participant(
                     "step": key.step,
                     "about": _picture(pictures, key.item) if key.item else None,
                     "question": engine.question_text(key, answers) if engine else None,
-                    "answer": _answer(pictures, answers[key]),
+                    "answer": _answer(pictures, answers[key], engine, key.step),
                     "answered_at": answered_at[key],
+                    "highlight": engine.highlighted(key.step) if engine else False,
                 }
             )
         runs.append(
@@ -82,8 +100,10 @@ def _picture(pictures: Manifest, picture_id: str) -> Json:
     return {"id": picture_id, "label": label}
 
 
-def _answer(pictures: Manifest, answer: Answer) -> Json:
+def _answer(pictures: Manifest, answer: Answer, engine: FlowEngine | None, step: str) -> Json:
     data: Json = answer.model_dump(mode="json")
+    if isinstance(answer, OptionAnswer) and engine is not None:
+        data["label"] = engine.option_text(step, answer.option)
     if isinstance(answer, PicturesAnswer):
         data["pictures"] = [_picture(pictures, picture) for picture in answer.pictures]
     elif isinstance(answer, PictureAnswer):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.coaching import Coaching
 from bot.conversation import Conversation
 from bot.settings import Settings
 from flows.engine import FlowEngine
@@ -23,6 +24,7 @@ class Services:
     engines: dict[str, FlowEngine]
     renderer: PictureRenderer
     conversation: Conversation
+    coaching: Coaching
 
     @classmethod
     async def open(cls, settings: Settings, clock: Clock = utc_now) -> Services:
@@ -33,7 +35,8 @@ class Services:
         repository = await Repository.open(data_dir, clock)
         renderer = PictureRenderer(pictures, data_dir / "cache" / "images")
         conversation = Conversation(repository, engines, data_dir)
-        return cls(settings, repository, pictures, engines, renderer, conversation)
+        coaching = Coaching(repository, settings.web_url, clock)
+        return cls(settings, repository, pictures, engines, renderer, conversation, coaching)
 
     async def close(self) -> None:
         await self.repository.close()

@@ -15,6 +15,8 @@ class Settings(BaseSettings):
     """The bot's token from @BotFather."""
     telegram_api_url: str | None = None
     """Base URL of a self-hosted Bot API server, e.g. http://127.0.0.1:8081."""
+    telegram_bot_username: str | None = None
+    """The bot's @username, for coaches' join links (https://t.me/<username>?start=<code>)."""
     data_dir: Path = Path("data")
     """Where the database, voice notes and the image cache live."""
     web_host: str = "127.0.0.1"

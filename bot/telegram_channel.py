@@ -30,6 +30,7 @@ from telegram.request import BaseRequest
 from bot import callback_data
 from bot.conversation import Incoming, Start, VoiceNote
 from bot.services import Services
+from bot.telegram_coach_commands import CoachCommands
 from flows.conversation_types import Reply, TextIn, Unsupported
 from images.hooks import render_image
 from images.render import RenderedImage
@@ -46,6 +47,7 @@ class TelegramChannel:
 
     def install(self, application: Application) -> None:  # type: ignore[type-arg]
         application.add_handler(CommandHandler("start", self._on_start, filters=PRIVATE))
+        CoachCommands(self._services.coaching).install(application, PRIVATE)
         application.add_handler(CallbackQueryHandler(self._on_button))
         application.add_handler(MessageHandler(PRIVATE & filters.VOICE, self._on_voice))
         application.add_handler(
@@ -57,7 +59,9 @@ class TelegramChannel:
     # ----- updates in ----------------------------------------------------------------------
 
     async def _on_start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        await self._handle(update, context, Start())
+        # A coach's deep link t.me/<bot>?start=<join code> arrives as "/start <join code>".
+        join_code = context.args[0] if context.args else ""
+        await self._handle(update, context, Start(join_code=join_code[:20]))
 
     async def _on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         assert update.effective_message is not None

@@ -27,7 +27,8 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from bot import callback_data
-from bot.conversation import Incoming, VoiceNote
+from bot.coach_portal import CoachPortal
+from bot.conversation import Incoming, Start, VoiceNote
 from bot.services import Services
 from bot.web_identity import WebIdentity, load_or_create_secret, new_code
 from flows.conversation_types import ImageSpec, Reply, TextIn, Unsupported
@@ -78,6 +79,7 @@ class WebChannel:
         settings = services.settings
         secret = load_or_create_secret(settings.data_dir, settings.web_secret)
         self.identity = WebIdentity(secret, settings.web_secure_cookies)
+        self._secret = secret
         self._templates = Environment(
             loader=FileSystemLoader(HERE / "templates"),
             autoescape=select_autoescape(["html"]),
@@ -92,9 +94,17 @@ class WebChannel:
             Route("/prent/{picture}.png", self.picture),
             Route("/beeld/{key}.jpg", self.image),
             Route("/p/{token}", self.personal_link),
+            Route("/doe-mee/{code}", self.join),
             Route("/gezond", self.health),
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
         ]
+        portal = CoachPortal(
+            self._services,
+            self._secret,
+            self._templates,
+            self._services.settings.web_secure_cookies,
+        )
+        routes += portal.routes()
         app = Starlette(routes=routes)
         app.add_middleware(_GuardPosts, public_url=self._services.settings.web_public_url)
         return app
@@ -178,6 +188,22 @@ class WebChannel:
         if request.query_params.get("bewaar"):
             headers["Content-Disposition"] = 'attachment; filename="mijn-droompagina.jpg"'
         return FileResponse(path, media_type="image/jpeg", headers=headers)
+
+    async def join(self, request: Request) -> Response:
+        """A coach's join link: after consent (asked here first when needed) the participant
+        joins that coach."""
+        code = self.identity.participant(request)
+        is_new = code is None
+        if code is None:
+            code = new_code()
+        start = Start(join_code=request.path_params["code"][:20])
+        replies = await self._services.conversation.handle(CHANNEL, code, start)
+        views = [await self._view(reply) for reply in replies]
+        html = self._templates.get_template("page.html").render(replies=views, code=code)
+        response = HTMLResponse(html, headers=SECURITY_HEADERS)
+        if is_new:
+            self.identity.remember(response, code)
+        return response
 
     async def personal_link(self, request: Request) -> Response:
         code = self.identity.from_link(request.path_params["token"])

@@ -192,6 +192,19 @@ class FlowEngine:
         """The keys of every question of this run in the order they are asked."""
         return [AnswerKey(step=c.step, item=c.item) for c in self._walk(answers)]
 
+    def option_text(self, step_id: str, option_id: str) -> str:
+        """How an option of a choice looked on its button, e.g. "👍 Ja"."""
+        step = self._steps[step_id]
+        if isinstance(step, ChoiceStep):
+            for option in step.options:
+                if option.id == option_id:
+                    return f"{option.emoji} {option.label}"
+        return option_id
+
+    def highlighted(self, step_id: str) -> bool:
+        """Whether the coach should see this step's answers highlighted."""
+        return self._steps[step_id].coach_highlight
+
     def question_text(self, key: AnswerKey, answers: Answers) -> str:
         """The question as the participant saw it, without buttons or progress."""
         cursor = Cursor(step=key.step, item=key.item)

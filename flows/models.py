@@ -36,6 +36,8 @@ class _Step(_Model):
     """Send the picture the question is about (the loop's picture, or `about`)."""
     about: StepId | None = None
     """A pick-one step whose picture this question is about (outside loops)."""
+    coach_highlight: bool = False
+    """Show this answer highlighted to the coach (e.g. 'can this come true?')."""
 
 
 class PickPicturesStep(_Step):

@@ -35,6 +35,9 @@ class Participant:
     consent_given: bool
     consent_at: str
     created_at: str
+    coach_id: int | None = None
+    display_name: str | None = None
+    """What her coach calls her; participants are never asked their name."""
 
 
 @dataclass(frozen=True)
@@ -72,8 +75,12 @@ def status_of(state: RunState) -> RunStatus:
 
 class Repository:
     def __init__(self, db: aiosqlite.Connection, clock: Clock = utc_now) -> None:
+        from storage.coach_repository import CoachRepository
+
         self._db = db
         self._clock = clock
+        self.coaches = CoachRepository(db, clock)
+        """Coaches and who joined them: the same database and clock."""
 
     @classmethod
     async def open(cls, data_dir: Path, clock: Clock = utc_now) -> Repository:
@@ -104,7 +111,7 @@ class Repository:
             (channel, external_id),
         ) as cursor:
             row = await cursor.fetchone()
-        return _participant(row) if row else None
+        return participant_from_row(row) if row else None
 
     async def record_consent(self, channel: str, external_id: str, given: bool) -> Participant:
         now = self._now()
@@ -261,7 +268,7 @@ class Repository:
         await self._db.commit()
 
 
-def _participant(row: aiosqlite.Row) -> Participant:
+def participant_from_row(row: aiosqlite.Row) -> Participant:
     return Participant(
         id=row["id"],
         channel=row["channel"],
@@ -269,6 +276,8 @@ def _participant(row: aiosqlite.Row) -> Participant:
         consent_given=row["consent"] == "given",
         consent_at=row["consent_at"],
         created_at=row["created_at"],
+        coach_id=row["coach_id"],
+        display_name=row["display_name"],
     )
 
 

@@ -130,6 +130,10 @@ def test_whole_droompagina_survives_sigkill_and_exports(
     voice = answers[("why", first_label)]["answer"]
     assert voice["kind"] == "voice" and voice["duration"] == 7
     assert (Path(bot_env["POPBOT_DATA_DIR"]) / voice["file"]).read_bytes() == VOICE
-    assert answers[("come_true", first_label)]["answer"] == {"kind": "option", "option": "ja"}
+    assert answers[("come_true", first_label)]["answer"] == {
+        "kind": "option",
+        "option": "ja",
+        "label": "👍 Ja",
+    }
     assert answers[("need", first_label)]["answer"]["text"] == "Een opleiding volgen."
     assert answers[("first_step", None)]["answer"]["text"] == "Morgen bel ik de VDAB."

@@ -134,7 +134,13 @@ async def test_export_of_a_finished_run(
     assert not Path(voice["file"]).is_absolute() and ".." not in voice["file"]
     assert (data_dir / voice["file"]).read_bytes() == VOICE_BYTES
 
-    assert by_step["come_true", second]["answer"] == {"kind": "option", "option": "nee"}
+    assert by_step["come_true", second]["answer"] == {
+        "kind": "option",
+        "option": "nee",
+        "label": "👎 Nee",
+    }
+    assert by_step["come_true", second]["highlight"] is True
+    assert by_step["closer", second]["highlight"] is False
     assert by_step["closer", second]["answer"] == {"kind": "text", "text": "Klein beginnen."}
     assert by_step["work_now", None]["answer"] == {
         "kind": "picture",

@@ -1,0 +1,236 @@
+"""The coach's portal: sign in with a one-time link, see one's own participants and what
+they answered (pictures, texts, voice notes), and name them. Served under /coach."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from jinja2 import Environment
+from starlette.requests import Request
+from starlette.responses import (
+    FileResponse,
+    HTMLResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+)
+from starlette.routing import Route
+
+from bot.export import describe_participant
+from bot.services import Services
+from storage.coach_repository import Coach
+from storage.repository import Participant
+
+SESSION_COOKIE = "popbot_coach"
+SESSION_HOURS = 12
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self'; media-src 'self'; style-src 'self'; "
+        "script-src 'self'; form-action 'self'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Cache-Control": "no-store",
+}
+VOICE_TYPES = {".ogg": "audio/ogg", ".oga": "audio/ogg", ".webm": "audio/webm", ".m4a": "audio/mp4"}
+
+
+class CoachPortal:
+    def __init__(
+        self, services: Services, secret: str, templates: Environment, secure: bool
+    ) -> None:
+        self._services = services
+        self._sessions = URLSafeTimedSerializer(secret, salt="coach-session")
+        self._templates = templates
+        self._secure = secure
+
+    def routes(self) -> list[Route]:
+        return [
+            Route("/coach", self.participants),
+            Route("/coach/aanmelden/{token}", self.sign_in),
+            Route("/coach/afmelden", self.sign_out, methods=["POST"]),
+            Route("/coach/deelnemer/{participant:int}", self.participant),
+            Route("/coach/deelnemer/{participant:int}/naam", self.rename, methods=["POST"]),
+            Route(
+                "/coach/deelnemer/{participant:int}/stem/{run:int}/{step}/{item}",
+                self.voice,
+            ),
+        ]
+
+    # ----- signing in and out ----------------------------------------------------------------
+
+    async def sign_in(self, request: Request) -> Response:
+        coach = await self._services.coaching.sign_in(request.path_params["token"])
+        if coach is None:
+            return self._page(
+                "coach_message.html",
+                status=403,
+                title="Deze link werkt niet (meer)",
+                message=(
+                    "Een aanmeldlink werkt één keer en 15 minuten lang. Vraag een nieuwe "
+                    "met /portaal in Telegram, of met popbot coach login."
+                ),
+            )
+        response = RedirectResponse("/coach", status_code=303)
+        session = {"coach": coach.id, "csrf": secrets.token_urlsafe(16)}
+        response.set_cookie(
+            SESSION_COOKIE,
+            self._sessions.dumps(session),
+            max_age=SESSION_HOURS * 3600,
+            path="/coach",
+            httponly=True,
+            samesite="lax",
+            secure=self._secure,
+        )
+        return response
+
+    async def sign_out(self, request: Request) -> Response:
+        session = await self._checked_session(request)
+        response = RedirectResponse("/coach", status_code=303)
+        if session is not None:
+            response.delete_cookie(SESSION_COOKIE, path="/coach")
+        return response
+
+    # ----- pages ----------------------------------------------------------------------------
+
+    async def participants(self, request: Request) -> Response:
+        found = await self._coach(request)
+        if found is None:
+            return self._signed_out()
+        coach, session = found
+        overview = await self._services.repository.coaches.participants(coach.id)
+        titles = {flow_id: engine.flow.title for flow_id, engine in self._services.engines.items()}
+        return self._page(
+            "coach_list.html",
+            coach=coach,
+            csrf=session["csrf"],
+            overview=overview,
+            titles=titles,
+            join_link=f"{self._services.settings.web_url}/doe-mee/{coach.join_code}",
+            telegram_link=self._telegram_link(coach),
+        )
+
+    async def participant(self, request: Request) -> Response:
+        found = await self._coach(request)
+        if found is None:
+            return self._signed_out()
+        coach, session = found
+        participant = await self._participant(coach, request)
+        if participant is None:
+            return self._not_yours()
+        services = self._services
+        record = await describe_participant(
+            services.repository, services.engines, services.pictures, participant
+        )
+        return self._page(
+            "coach_participant.html",
+            coach=coach,
+            csrf=session["csrf"],
+            participant=participant,
+            record=record,
+        )
+
+    async def rename(self, request: Request) -> Response:
+        found = await self._coach(request)
+        session = await self._checked_session(request)
+        if found is None or session is None:
+            return PlainTextResponse("Niet aangemeld of formulier verlopen.", status_code=403)
+        coach, _ = found
+        participant = await self._participant(coach, request)
+        if participant is None:
+            return self._not_yours()
+        form = await request.form()
+        name = " ".join(str(form.get("naam", "")).split())[:60]
+        await self._services.repository.coaches.name_participant(coach.id, participant.id, name)
+        return RedirectResponse(f"/coach/deelnemer/{participant.id}", status_code=303)
+
+    async def voice(self, request: Request) -> Response:
+        found = await self._coach(request)
+        if found is None:
+            return self._signed_out()
+        coach, _ = found
+        participant = await self._participant(coach, request)
+        if participant is None:
+            return self._not_yours()
+        params = request.path_params
+        repository = self._services.repository
+        runs = {run.id for run in await repository.runs(participant.id)}
+        if params["run"] not in runs:
+            return self._not_yours()
+        answers = await repository.answers(params["run"])
+        item = "" if params["item"] == "-" else params["item"]
+        answer = next(
+            (a for k, a in answers.items() if k.step == params["step"] and k.item == item), None
+        )
+        file = getattr(answer, "file", None)
+        data_dir = self._services.settings.data_dir.resolve()
+        path = (data_dir / file).resolve() if isinstance(file, str) else None
+        if path is None or data_dir not in path.parents or not path.is_file():
+            return PlainTextResponse("Niet gevonden", status_code=404)
+        media_type = VOICE_TYPES.get(path.suffix, "application/octet-stream")
+        return FileResponse(path, media_type=media_type, headers={"Cache-Control": "no-store"})
+
+    # ----- helpers ------------------------------------------------------------------------------
+
+    def _session(self, request: Request) -> dict[str, Any] | None:
+        raw = request.cookies.get(SESSION_COOKIE)
+        if not raw:
+            return None
+        try:
+            session = self._sessions.loads(raw, max_age=SESSION_HOURS * 3600)
+        except BadSignature:
+            return None
+        return (
+            session if isinstance(session, dict) and isinstance(session.get("coach"), int) else None
+        )
+
+    async def _checked_session(self, request: Request) -> dict[str, Any] | None:
+        """The session, only when the form carries its anti-forgery token."""
+        session = self._session(request)
+        if session is None:
+            return None
+        form = await request.form()
+        sent = str(form.get("csrf", ""))
+        return session if secrets.compare_digest(sent, str(session.get("csrf", ""))) else None
+
+    async def _coach(self, request: Request) -> tuple[Coach, dict[str, Any]] | None:
+        session = self._session(request)
+        if session is None:
+            return None
+        coach = await self._services.repository.coaches.by_id(session["coach"])
+        return (coach, session) if coach is not None else None
+
+    async def _participant(self, coach: Coach, request: Request) -> Participant | None:
+        return await self._services.repository.coaches.participant(
+            coach.id, request.path_params["participant"]
+        )
+
+    def _telegram_link(self, coach: Coach) -> str | None:
+        bot = self._services.settings.telegram_bot_username
+        return f"https://t.me/{bot}?start={coach.join_code}" if bot else None
+
+    def _signed_out(self) -> Response:
+        return self._page(
+            "coach_message.html",
+            status=401,
+            title="Meld je aan",
+            message="Vraag een aanmeldlink met /portaal in Telegram, of met popbot coach login.",
+        )
+
+    def _not_yours(self) -> Response:
+        return self._page(
+            "coach_message.html",
+            status=404,
+            title="Niet gevonden",
+            message="Deze deelnemer hoort niet bij jou.",
+        )
+
+    def _page(self, template: str, status: int = 200, **context: Any) -> Response:
+        html = self._templates.get_template(template).render(**context)
+        return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
+
+
+def voice_url(participant_id: int, run_id: int, step: str, item: str | None) -> str:
+    return f"/coach/deelnemer/{participant_id}/stem/{run_id}/{step}/{item or '-'}"
