@@ -4,7 +4,9 @@ they answered (pictures, texts, voice notes), and name them. Served under /coach
 from __future__ import annotations
 
 import secrets
+from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from jinja2 import Environment
@@ -19,6 +21,7 @@ from starlette.responses import (
 from starlette.routing import Route
 
 from bot.export import describe_participant
+from bot.homework import HomeworkError, dutch_date
 from bot.services import Services
 from storage.coach_repository import Coach
 from storage.repository import Participant
@@ -53,6 +56,7 @@ class CoachPortal:
             Route("/coach/afmelden", self.sign_out, methods=["POST"]),
             Route("/coach/deelnemer/{participant:int}", self.participant),
             Route("/coach/deelnemer/{participant:int}/naam", self.rename, methods=["POST"]),
+            Route("/coach/deelnemer/{participant:int}/huiswerk", self.assign, methods=["POST"]),
             Route(
                 "/coach/deelnemer/{participant:int}/stem/{run:int}/{step}/{item}",
                 self.voice,
@@ -130,7 +134,34 @@ class CoachPortal:
             csrf=session["csrf"],
             participant=participant,
             record=record,
+            homework=await services.homework.lines(participant),
+            methods=[(flow_id, engine.flow.title) for flow_id, engine in services.engines.items()],
+            titles={flow_id: engine.flow.title for flow_id, engine in services.engines.items()},
+            today=services.homework.today().isoformat(),
+            dutch_date=dutch_date,
+            error=request.query_params.get("fout", ""),
         )
+
+    async def assign(self, request: Request) -> Response:
+        found = await self._coach(request)
+        session = await self._checked_session(request)
+        if found is None or session is None:
+            return PlainTextResponse("Niet aangemeld of formulier verlopen.", status_code=403)
+        coach, _ = found
+        participant = await self._participant(coach, request)
+        if participant is None:
+            return self._not_yours()
+        form = await request.form()
+        target = f"/coach/deelnemer/{participant.id}"
+        try:
+            due = date.fromisoformat(str(form.get("datum", "")))
+            await self._services.homework.assign(
+                coach.id, participant, str(form.get("methode", "")), due
+            )
+        except ValueError as error:
+            reason = str(error) if isinstance(error, HomeworkError) else "geen geldige datum"
+            return RedirectResponse(f"{target}?{urlencode({'fout': reason})}", status_code=303)
+        return RedirectResponse(f"{target}#huiswerk", status_code=303)
 
     async def rename(self, request: Request) -> Response:
         found = await self._coach(request)

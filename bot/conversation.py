@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.coaching import normal_code
+from bot.homework import HomeworkService
 from flows.answers import VoiceAnswer
 from flows.conversation_types import Button, Event, Reply, Resume, Tap, TextIn, VoiceIn
 from flows.engine import FlowEngine, Outcome
@@ -69,11 +70,16 @@ Incoming = Event | Start | VoiceNote
 
 class Conversation:
     def __init__(
-        self, repository: Repository, engines: Mapping[str, FlowEngine], data_dir: Path
+        self,
+        repository: Repository,
+        engines: Mapping[str, FlowEngine],
+        data_dir: Path,
+        homework: HomeworkService | None = None,
     ) -> None:
         self._repository = repository
         self._engines = dict(engines)
         self._data_dir = data_dir
+        self._homework = homework
         self._lock = asyncio.Lock()
 
     async def handle(self, channel: str, external_id: str, incoming: Incoming) -> list[Reply]:
@@ -100,10 +106,17 @@ class Conversation:
                 return [Reply(GREETING), _consent_question()]
             run = await self._repository.open_run(participant.id)
             if run is None:
-                return [*await self._last_result(participant), self._menu(MENU_QUESTION)]
+                return [
+                    *await self._last_result(participant),
+                    *await self._open_homework(participant),
+                    self._menu(MENU_QUESTION),
+                ]
             engine = self._engines[run.flow_id]
             answers = await self._repository.answers(run.id)
             return self._scoped(run, (engine.current(run.state, answers),))
+
+    async def _open_homework(self, participant: Participant) -> list[Reply]:
+        return await self._homework.open_homework(participant) if self._homework else []
 
     async def _last_result(self, participant: Participant) -> list[Reply]:
         """The picture of the most recent finished method, to keep it in view."""
@@ -164,7 +177,8 @@ class Conversation:
                 )
                 return self._scoped(run, outcome.replies)
         if isinstance(incoming, Start):
-            return [Reply(GREETING), self._menu(MENU_QUESTION)]
+            homework = await self._open_homework(participant)
+            return [Reply(GREETING), *homework, self._menu(MENU_QUESTION)]
         if isinstance(incoming, TextIn) and _JOIN_CODE.fullmatch(normal_code(incoming.text)):
             joined = await self._join(participant, incoming.text)
             return [*(joined or [Reply(UNKNOWN_CODE)]), self._menu(MENU_QUESTION)]

@@ -52,7 +52,8 @@ async def serve(settings: Settings, *, telegram: bool, web: bool) -> None:
 
 @contextlib.asynccontextmanager
 async def _telegram(services: Services) -> AsyncIterator[None]:
-    from bot.telegram_channel import announce_commands, build_application
+    from bot.telegram_channel import TelegramChannel, announce_commands, build_application
+    from bot.telegram_outbox import OutboxSender
 
     application = build_application(services)
     async with application:
@@ -60,9 +61,16 @@ async def _telegram(services: Services) -> AsyncIterator[None]:
         await announce_commands(application)
         await application.updater.start_polling(allowed_updates=["message", "callback_query"])
         await application.start()
+        outbox = OutboxSender(
+            services.repository, services.homework, TelegramChannel(services), application.bot
+        )
+        sending = asyncio.create_task(outbox.run())
         try:
             yield
         finally:
+            sending.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sending
             await application.updater.stop()
             await application.stop()
 

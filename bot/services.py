@@ -7,6 +7,7 @@ from pathlib import Path
 
 from bot.coaching import Coaching
 from bot.conversation import Conversation
+from bot.homework import HomeworkService
 from bot.settings import Settings
 from flows.engine import FlowEngine
 from flows.loader import load_flows
@@ -25,6 +26,7 @@ class Services:
     renderer: PictureRenderer
     conversation: Conversation
     coaching: Coaching
+    homework: HomeworkService
 
     @classmethod
     async def open(cls, settings: Settings, clock: Clock = utc_now) -> Services:
@@ -34,9 +36,12 @@ class Services:
         data_dir: Path = settings.data_dir
         repository = await Repository.open(data_dir, clock)
         renderer = PictureRenderer(pictures, data_dir / "cache" / "images")
-        conversation = Conversation(repository, engines, data_dir)
+        homework = HomeworkService(repository, engines, clock)
+        conversation = Conversation(repository, engines, data_dir, homework)
         coaching = Coaching(repository, settings.web_url, clock)
-        return cls(settings, repository, pictures, engines, renderer, conversation, coaching)
+        return cls(
+            settings, repository, pictures, engines, renderer, conversation, coaching, homework
+        )
 
     async def close(self) -> None:
         await self.repository.close()

@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from telegram import (
+    Bot,
     BotCommand,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -117,18 +118,19 @@ class TelegramChannel:
             return
         replies = await self._services.conversation.handle(CHANNEL, str(user.id), incoming)
         for reply in replies:
-            await self._send(context, chat.id, reply, tapped)
+            await self.send(context.bot, chat.id, reply, tapped)
 
     # ----- replies out ---------------------------------------------------------------------
 
-    async def _send(
+    async def send(
         self,
-        context: ContextTypes.DEFAULT_TYPE,
+        bot: Bot,
         chat_id: int,
         reply: Reply,
-        tapped: Message | None,
+        tapped: Message | None = None,
     ) -> None:
-        bot = context.bot
+        """Send one reply: its picture uploaded once and then reused by file_id, its buttons,
+        and in place of the tapped message where the reply says so."""
         markup = _keyboard(reply)
         text = f"{reply.progress}\n{reply.text}" if reply.progress else reply.text
         editable = reply.edit and tapped is not None

@@ -29,6 +29,7 @@ from starlette.staticfiles import StaticFiles
 from bot import callback_data
 from bot.coach_portal import CoachPortal
 from bot.conversation import Incoming, Start, VoiceNote
+from bot.homework import brussels, brussels_day
 from bot.services import Services
 from bot.web_identity import WebIdentity, load_or_create_secret, new_code
 from flows.conversation_types import ImageSpec, Reply, TextIn, Unsupported
@@ -84,6 +85,8 @@ class WebChannel:
             loader=FileSystemLoader(HERE / "templates"),
             autoescape=select_autoescape(["html"]),
         )
+        self._templates.filters["brussels"] = brussels
+        self._templates.filters["brussels_day"] = brussels_day
 
     def app(self) -> Starlette:
         routes = [

@@ -47,6 +47,9 @@ def load_flows(pictures: Manifest, hooks: Collection[str], folder: Path = FLOWS_
 
 def _check_runnable(flow: Flow, pictures: Manifest, hooks: Collection[str]) -> list[str]:
     problems: list[str] = []
+    unknown = [picture for picture in flow.cover if picture not in pictures]
+    if unknown:
+        problems.append(f"cover names unknown pictures {unknown}")
     first, last = flow.steps[0], flow.steps[-1]
     if isinstance(first, LoopStep | ResultStep):
         problems.append("the first step must be a question, not a loop or result")

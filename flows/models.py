@@ -134,6 +134,8 @@ class Flow(_Model):
     emoji: str = Field(min_length=1, max_length=8)
     steps: tuple[TopStep, ...] = Field(min_length=1)
     welcome: ParticipantText | None = None
+    cover: tuple[str, ...] = Field(default=(), max_length=4)
+    """Pictures that stand for the method, e.g. when it is given as homework."""
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Flow:

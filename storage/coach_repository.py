@@ -62,11 +62,13 @@ class CoachRepository:
         return await self._one("SELECT * FROM coaches WHERE telegram_user_id = ?", telegram_user_id)
 
     async def link_telegram(self, telegram_code: str, telegram_user_id: str) -> Coach | None:
-        """Use the coach's own code once to tie her Telegram account to her."""
+        """Use the coach's own code once to tie her Telegram account to her; an account
+        that already belongs to a coach cannot become a second one."""
         cursor = await self._db.execute(
             "UPDATE coaches SET telegram_user_id = ?, telegram_code = NULL"
-            " WHERE telegram_code = ? AND telegram_user_id IS NULL",
-            (telegram_user_id, telegram_code),
+            " WHERE telegram_code = ? AND telegram_user_id IS NULL"
+            " AND NOT EXISTS (SELECT 1 FROM coaches WHERE telegram_user_id = ?)",
+            (telegram_user_id, telegram_code, telegram_user_id),
         )
         await self._db.commit()
         if cursor.rowcount != 1:

@@ -76,11 +76,14 @@ def status_of(state: RunState) -> RunStatus:
 class Repository:
     def __init__(self, db: aiosqlite.Connection, clock: Clock = utc_now) -> None:
         from storage.coach_repository import CoachRepository
+        from storage.homework_repository import HomeworkRepository
 
         self._db = db
         self._clock = clock
         self.coaches = CoachRepository(db, clock)
         """Coaches and who joined them: the same database and clock."""
+        self.homework = HomeworkRepository(db, clock)
+        """Homework and the messages the bot sends by itself."""
 
     @classmethod
     async def open(cls, data_dir: Path, clock: Clock = utc_now) -> Repository:
@@ -104,6 +107,13 @@ class Repository:
         await self._db.commit()
 
     # ----- participants and consent --------------------------------------------------------
+
+    async def participant_by_id(self, participant_id: int) -> Participant | None:
+        async with self._db.execute(
+            "SELECT * FROM participants WHERE id = ?", (participant_id,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return participant_from_row(row) if row else None
 
     async def participant(self, channel: str, external_id: str) -> Participant | None:
         async with self._db.execute(

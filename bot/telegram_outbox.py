@@ -1,0 +1,64 @@
+"""Sending the messages the bot sends by itself (homework, reminders) on Telegram.
+
+Each message is claimed in the database before it is sent, so a restart or a second sender
+never sends it twice; one that failed after its claim is logged, not retried.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from telegram import Bot
+from telegram.error import Forbidden, TelegramError
+
+from bot.homework import HomeworkService
+from bot.telegram_channel import CHANNEL, TelegramChannel
+from storage.repository import Repository
+
+log = logging.getLogger(__name__)
+CHECK_EVERY_SECONDS = 30.0
+
+
+class OutboxSender:
+    def __init__(
+        self,
+        repository: Repository,
+        homework: HomeworkService,
+        channel: TelegramChannel,
+        bot: Bot,
+    ) -> None:
+        self._repository = repository
+        self._homework = homework
+        self._channel = channel
+        self._bot = bot
+
+    async def send_due(self) -> int:
+        """Send every message that is due now; returns how many went out."""
+        sent = 0
+        while due := await self._repository.homework.claim_due(CHANNEL):
+            for message in due:
+                participant = await self._repository.participant_by_id(message.participant_id)
+                reply = await self._homework.message(message)
+                if participant is None or reply is None or not participant.consent_given:
+                    continue
+                try:
+                    await self._channel.send(self._bot, int(participant.external_id), reply)
+                except Forbidden:
+                    log.info("outbox message %s: the participant blocked the bot", message.id)
+                    continue
+                except TelegramError as error:
+                    log.warning("outbox message %s not sent: %s", message.id, error.message)
+                    continue
+                await self._repository.homework.mark_sent(message.id)
+                sent += 1
+        return sent
+
+    async def run(self, every: float = CHECK_EVERY_SECONDS) -> None:
+        """Check the outbox until cancelled."""
+        while True:
+            try:
+                await self.send_due()
+            except Exception:
+                log.exception("the outbox check failed; trying again later")
+            await asyncio.sleep(every)
