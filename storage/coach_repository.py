@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import aiosqlite
 
-from storage.repository import Clock, Participant, participant_from_row
+from storage.records import Clock, Participant, participant_from_row
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from typing import Literal
 
 import aiosqlite
 
-from storage.repository import Clock
+from storage.records import Clock
 
 MessageKind = Literal["homework", "homework_reminder"]
 

@@ -5,10 +5,10 @@ Every write commits before the method returns, so an answer is safe once it is a
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC
 from pathlib import Path
 from typing import Literal
 
@@ -16,28 +16,27 @@ import aiosqlite
 
 from flows.answers import ANSWER_ADAPTER, Answer, AnswerKey, Answers
 from flows.state import RunState
+from storage.coach_repository import CoachRepository
 from storage.database import open_database
+from storage.homework_repository import HomeworkRepository
+from storage.records import Clock, Participant, participant_from_row, utc_now
 
-Clock = Callable[[], datetime]
+__all__ = [  # the records live in storage.records; callers may take them from here too
+    "DATABASE_FILE",
+    "AnswerRecord",
+    "Clock",
+    "ConsentEvent",
+    "Participant",
+    "Repository",
+    "RunStatus",
+    "StoredRun",
+    "participant_from_row",
+    "status_of",
+    "utc_now",
+]
+
 RunStatus = Literal["active", "paused", "finished"]
 DATABASE_FILE = "popbot.sqlite3"
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-@dataclass(frozen=True)
-class Participant:
-    id: int
-    channel: str
-    external_id: str
-    consent_given: bool
-    consent_at: str
-    created_at: str
-    coach_id: int | None = None
-    display_name: str | None = None
-    """What her coach calls her; participants are never asked their name."""
 
 
 @dataclass(frozen=True)
@@ -75,9 +74,6 @@ def status_of(state: RunState) -> RunStatus:
 
 class Repository:
     def __init__(self, db: aiosqlite.Connection, clock: Clock = utc_now) -> None:
-        from storage.coach_repository import CoachRepository
-        from storage.homework_repository import HomeworkRepository
-
         self._db = db
         self._clock = clock
         self.coaches = CoachRepository(db, clock)
@@ -276,19 +272,6 @@ class Repository:
     async def forget_telegram_file_id(self, image_key: str) -> None:
         await self._db.execute("DELETE FROM telegram_files WHERE image_key = ?", (image_key,))
         await self._db.commit()
-
-
-def participant_from_row(row: aiosqlite.Row) -> Participant:
-    return Participant(
-        id=row["id"],
-        channel=row["channel"],
-        external_id=row["external_id"],
-        consent_given=row["consent"] == "given",
-        consent_at=row["consent_at"],
-        created_at=row["created_at"],
-        coach_id=row["coach_id"],
-        display_name=row["display_name"],
-    )
 
 
 def _run(row: aiosqlite.Row) -> StoredRun:

@@ -1,0 +1,41 @@
+"""Plain records shared by the repository modules: participants, and the clock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import aiosqlite
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Participant:
+    id: int
+    channel: str
+    external_id: str
+    consent_given: bool
+    consent_at: str
+    created_at: str
+    coach_id: int | None = None
+    display_name: str | None = None
+    """What her coach calls her; participants are never asked their name."""
+
+
+def participant_from_row(row: aiosqlite.Row) -> Participant:
+    return Participant(
+        id=row["id"],
+        channel=row["channel"],
+        external_id=row["external_id"],
+        consent_given=row["consent"] == "given",
+        consent_at=row["consent_at"],
+        created_at=row["created_at"],
+        coach_id=row["coach_id"],
+        display_name=row["display_name"],
+    )
