@@ -48,7 +48,7 @@ class TelegramChannel:
 
     def install(self, application: Application) -> None:  # type: ignore[type-arg]
         application.add_handler(CommandHandler("start", self._on_start, filters=PRIVATE))
-        CoachCommands(self._services.coaching).install(application, PRIVATE)
+        CoachCommands(self._services, self.send).install(application, PRIVATE)
         application.add_handler(CallbackQueryHandler(self._on_button))
         application.add_handler(MessageHandler(PRIVATE & filters.VOICE, self._on_voice))
         application.add_handler(
