@@ -217,6 +217,25 @@ class CoachPortal:
             session if isinstance(session, dict) and isinstance(session.get("coach"), int) else None
         )
 
+    async def access(
+        self, request: Request, *, form: bool = False
+    ) -> tuple[Coach, str, Participant] | Response:
+        """The signed-in coach, her form token and the participant of the path, or the page
+        that says why not (a form post also needs its anti-forgery token)."""
+        found = await self._coach(request)
+        if found is None:
+            return self._signed_out()
+        coach, session = found
+        if form and await self._checked_session(request) is None:
+            return PlainTextResponse("Niet aangemeld of formulier verlopen.", status_code=403)
+        participant = await self._participant(coach, request)
+        if participant is None:
+            return self._not_yours()
+        return coach, str(session["csrf"]), participant
+
+    def page(self, template: str, status: int = 200, **context: Any) -> Response:
+        return self._page(template, status, **context)
+
     async def _checked_session(self, request: Request) -> dict[str, Any] | None:
         """The session, only when the form carries its anti-forgery token."""
         session = self._session(request)

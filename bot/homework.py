@@ -81,6 +81,11 @@ class HomeworkService:
     def today(self) -> date:
         return self._clock().astimezone(BRUSSELS).date()
 
+    def quiet_now(self) -> bool:
+        """Between 21:00 and 08:00 in Brussels, when no message goes out by itself."""
+        now = self._clock()
+        return allowed_moment(now) != now
+
     async def assign(
         self, coach_id: int, participant: Participant, flow_id: str, due: date
     ) -> Homework:
@@ -103,10 +108,12 @@ class HomeworkService:
         runs = await self._repository.runs(participant.id)
         lines = []
         for homework in await self._repository.homework.of_participant(participant.id):
+            # Runs not finished before the homework was given: also one begun before it.
             since = [
                 run
                 for run in runs
-                if run.flow_id == homework.flow_id and run.started_at >= homework.created_at
+                if run.flow_id == homework.flow_id
+                and (run.finished_at is None or run.finished_at >= homework.created_at)
             ]
             state: HomeworkState = "open"
             if any(run.status == "finished" for run in since):

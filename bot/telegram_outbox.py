@@ -36,6 +36,8 @@ class OutboxSender:
     async def send_due(self) -> int:
         """Send every message that is due now; returns how many went out."""
         sent = 0
+        if self._homework.quiet_now():  # what fell due before 21:00 waits for the morning
+            return sent
         while due := await self._repository.homework.claim_due(CHANNEL):
             for message in due:
                 participant = await self._repository.participant_by_id(message.participant_id)

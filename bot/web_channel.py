@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from bot import callback_data
+from bot.coach_plan_pages import PlanPages
 from bot.coach_portal import CoachPortal
 from bot.conversation import Incoming, Start, VoiceNote
 from bot.homework import brussels, brussels_day
@@ -87,6 +89,7 @@ class WebChannel:
         )
         self._templates.filters["brussels"] = brussels
         self._templates.filters["brussels_day"] = brussels_day
+        self._templates.filters["as_date"] = date.fromisoformat
 
     def app(self) -> Starlette:
         routes = [
@@ -101,13 +104,9 @@ class WebChannel:
             Route("/gezond", self.health),
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
         ]
-        portal = CoachPortal(
-            self._services,
-            self._secret,
-            self._templates,
-            self._services.settings.web_secure_cookies,
-        )
-        routes += portal.routes()
+        secure = self._services.settings.web_secure_cookies
+        portal = CoachPortal(self._services, self._secret, self._templates, secure)
+        routes += portal.routes() + PlanPages(self._services, portal).routes()
         app = Starlette(routes=routes)
         app.add_middleware(_GuardPosts, public_url=self._services.settings.web_public_url)
         return app

@@ -192,6 +192,13 @@ class FlowEngine:
         """The keys of every question of this run in the order they are asked."""
         return [AnswerKey(step=c.step, item=c.item) for c in self._walk(answers)]
 
+    def subject(self, key: AnswerKey, answers: Answers) -> str | None:
+        """The picture an answer is about, if any."""
+        return self._subject(Cursor(step=key.step, item=key.item), answers)
+
+    def picture_label(self, picture: str) -> str:
+        return self._pictures.get(picture).label
+
     def option_text(self, step_id: str, option_id: str) -> str:
         """How an option of a choice looked on its button, e.g. "👍 Ja"."""
         step = self._steps[step_id]

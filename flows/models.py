@@ -126,6 +126,20 @@ TopStep = Annotated[
 QuestionStep = PickPicturesStep | ChoiceStep | FreeAnswerStep | PickAnsweredPictureStep | ResultStep
 
 
+PlanSection = Literal["wants", "cans", "develop", "actions"]
+
+
+class PlanSuggestion(_Model):
+    """An answer that the coach may take into the action plan: the answers to `step` (only
+    these `options` of a choice), worded by `text` where {label} is the picture the answer is
+    about and {answer} what was typed."""
+
+    section: PlanSection
+    step: StepId
+    options: tuple[OptionId, ...] = ()
+    text: str = Field(min_length=1, max_length=120)
+
+
 class Flow(_Model):
     """One method, e.g. the Droompagina."""
 
@@ -136,6 +150,7 @@ class Flow(_Model):
     welcome: ParticipantText | None = None
     cover: tuple[str, ...] = Field(default=(), max_length=4)
     """Pictures that stand for the method, e.g. when it is given as homework."""
+    plan_suggestions: tuple[PlanSuggestion, ...] = ()
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Flow:
@@ -202,5 +217,8 @@ def check_references(flow: Flow) -> None:
 
     for step in flow.steps:
         visit(step, loop="")
+    for rule in flow.plan_suggestions:
+        if rule.step not in seen:
+            problems.append(f"plan_suggestions: unknown step {rule.step!r}")
     if problems:
         raise ValueError("; ".join(problems))

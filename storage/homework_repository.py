@@ -10,7 +10,7 @@ import aiosqlite
 
 from storage.records import Clock
 
-MessageKind = Literal["homework", "homework_reminder"]
+MessageKind = Literal["homework", "homework_reminder", "action_plan"]
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,7 @@ class OutgoingMessage:
     participant_id: int
     kind: MessageKind
     homework_id: int | None
+    plan_id: int | None
     send_after: str
     claimed_at: str | None
     sent_at: str | None
@@ -138,6 +139,7 @@ def _message(row: aiosqlite.Row) -> OutgoingMessage:
         participant_id=row["participant_id"],
         kind=row["kind"],
         homework_id=row["homework_id"],
+        plan_id=row["plan_id"],
         send_after=row["send_after"],
         claimed_at=row["claimed_at"],
         sent_at=row["sent_at"],

@@ -19,6 +19,7 @@ from flows.state import RunState
 from storage.coach_repository import CoachRepository
 from storage.database import open_database
 from storage.homework_repository import HomeworkRepository
+from storage.plan_repository import PlanRepository
 from storage.records import Clock, Participant, participant_from_row, utc_now
 
 __all__ = [  # the records live in storage.records; callers may take them from here too
@@ -80,6 +81,8 @@ class Repository:
         """Coaches and who joined them: the same database and clock."""
         self.homework = HomeworkRepository(db, clock)
         """Homework and the messages the bot sends by itself."""
+        self.plans = PlanRepository(db, clock)
+        """Action plans (POPs)."""
 
     @classmethod
     async def open(cls, data_dir: Path, clock: Clock = utc_now) -> Repository:
