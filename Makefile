@@ -7,7 +7,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 AXE_VERSION := 4.10.3
 AXE := $(VENV)/axe-core-$(AXE_VERSION)/axe.min.js
 
-.PHONY: run test lint browser-deps pictures clean
+.PHONY: run test lint browser-deps pdf-deps pdf-test-deps pictures clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-run: $(STAMP)
+run: $(STAMP) pdf-deps
 	$(VENV)/bin/popbot serve
 
 lint: $(STAMP)
@@ -31,6 +31,21 @@ browser-deps:
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-color-emoji >/dev/null; \
 	fi
 
+# WeasyPrint prints the POP as PDF with Debian's Pango (and the DejaVu font the PDF asks for);
+# the tests read those PDFs back with poppler-utils (pdftotext, pdfimages, pdftoppm).
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+pdf-deps:
+	@if ! dpkg -s $(PDF_PACKAGES) >/dev/null 2>&1; then \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(PDF_PACKAGES) >/dev/null; \
+	fi
+
+pdf-test-deps: pdf-deps
+	@if ! command -v pdftotext >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1; then \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq poppler-utils >/dev/null; \
+	fi
+
 # axe-core (accessibility checks) from the npm registry, kept inside .venv.
 $(AXE):
 	@command -v npm >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq npm >/dev/null; }
@@ -38,7 +53,7 @@ $(AXE):
 		&& tar -xzf $$tmp/axe-core-$(AXE_VERSION).tgz -C $$tmp \
 		&& mkdir -p $(dir $(AXE)) && cp $$tmp/package/axe.min.js $(AXE) && rm -rf $$tmp
 
-test: lint browser-deps $(AXE)
+test: lint browser-deps pdf-test-deps $(AXE)
 	POPBOT_AXE_JS=$(AXE) $(VENV)/bin/pytest
 
 # Regenerate images/pictures/*.png and images/manifest.yaml (needs node/npm and Debian's pngquant).

@@ -233,6 +233,11 @@ class CoachPortal:
             return self._not_yours()
         return coach, str(session["csrf"]), participant
 
+    async def signed_in(self, request: Request) -> Coach | Response:
+        """The signed-in coach, or the page that asks her to sign in."""
+        found = await self._coach(request)
+        return found[0] if found is not None else self._signed_out()
+
     def page(self, template: str, status: int = 200, **context: Any) -> Response:
         return self._page(template, status, **context)
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import re
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -89,7 +88,6 @@ class WebChannel:
         )
         self._templates.filters["brussels"] = brussels
         self._templates.filters["brussels_day"] = brussels_day
-        self._templates.filters["as_date"] = date.fromisoformat
 
     def app(self) -> Starlette:
         routes = [
