@@ -14,8 +14,10 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.action_plan import ActionPlan
 from bot.coaching import normal_code
 from bot.homework import HomeworkService
+from bot.plan_message import plan_reply
 from flows.answers import VoiceAnswer
 from flows.conversation_types import Button, Event, Reply, Resume, Tap, TextIn, VoiceIn
 from flows.engine import FlowEngine, Outcome
@@ -108,6 +110,7 @@ class Conversation:
             if run is None:
                 return [
                     *await self._last_result(participant),
+                    *await self._sent_plan(participant),
                     *await self._open_homework(participant),
                     self._menu(MENU_QUESTION),
                 ]
@@ -117,6 +120,14 @@ class Conversation:
 
     async def _open_homework(self, participant: Participant) -> list[Reply]:
         return await self._homework.open_homework(participant) if self._homework else []
+
+    async def _sent_plan(self, participant: Participant) -> list[Reply]:
+        """The plan her coach sent her stays in view (the web chat cannot send it by
+        itself)."""
+        stored = await self._repository.plans.latest_sent_plan(participant.id)
+        if stored is None:
+            return []
+        return [plan_reply(ActionPlan.model_validate_json(stored.plan_json))]
 
     async def _last_result(self, participant: Participant) -> list[Reply]:
         """The picture of the most recent finished method, to keep it in view."""

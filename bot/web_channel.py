@@ -35,6 +35,7 @@ from bot.services import Services
 from bot.web_identity import WebIdentity, load_or_create_secret, new_code
 from flows.conversation_types import ImageSpec, Reply, TextIn, Unsupported
 from images.hooks import render_image
+from images.manifest import Manifest
 
 CHANNEL = "web"
 HERE = Path(__file__).resolve().parent
@@ -186,7 +187,8 @@ class WebChannel:
             return PlainTextResponse("Niet gevonden", status_code=404)
         headers = {"Cache-Control": "private, max-age=86400"}
         if request.query_params.get("bewaar"):
-            headers["Content-Disposition"] = 'attachment; filename="mijn-droompagina.jpg"'
+            kept_as = "mijn-plan.jpg" if key.startswith("plan-") else "mijn-droompagina.jpg"
+            headers["Content-Disposition"] = f'attachment; filename="{kept_as}"'
         return FileResponse(path, media_type="image/jpeg", headers=headers)
 
     async def join(self, request: Request) -> Response:
@@ -248,8 +250,7 @@ class WebChannel:
         if reply.image is not None and not view.tiles:
             rendered = await asyncio.to_thread(render_image, self._services.renderer, reply.image)
             view.image_url = f"/beeld/{rendered.key}.jpg"
-            names = ", ".join(labels.labels(reply.image.pictures))
-            view.image_alt = f"{reply.image.title}: {names}" if reply.image.title else names
+            view.image_alt = _alt_text(reply.image, labels)
             if not reply.buttons:
                 view.download_url = f"{view.image_url}?bewaar=1"
         return view
@@ -306,17 +307,33 @@ def _field(value: object) -> str:
     return value if isinstance(value, str) else ""
 
 
+def _alt_text(image: ImageSpec, pictures: Manifest) -> str:
+    """What the image shows, in words: the captions where it has them (a plan), else the
+    labels of its pictures; with its title in front."""
+    if image.captions:
+        names = ", ".join(caption.splitlines()[0] for caption in image.captions if caption)
+    else:
+        names = ", ".join(pictures.labels(p for p in image.pictures if p in pictures))
+    return f"{image.title}: {names}" if image.title else names
+
+
 def _note_from_reply(reply: Reply) -> dict[str, Any]:
     note: dict[str, Any] = {"text": reply.text}
     if reply.image is not None:
         image = reply.image
-        note["image"] = [image.hook, list(image.pictures), list(image.selected), image.title]
+        note["image"] = [
+            image.hook,
+            list(image.pictures),
+            list(image.selected),
+            image.title,
+            list(image.captions),
+        ]
     return note
 
 
 def _reply_from_note(note: dict[str, Any]) -> Reply:
     image = None
     if isinstance(note.get("image"), list):
-        hook, pictures, selected, title = note["image"]
-        image = ImageSpec(hook, tuple(pictures), tuple(selected), title)
+        hook, pictures, selected, title, captions = note["image"]
+        image = ImageSpec(hook, tuple(pictures), tuple(selected), title, tuple(captions))
     return Reply(str(note.get("text", "")), image=image)

@@ -54,12 +54,14 @@ class Button:
 
 @dataclass(frozen=True)
 class ImageSpec:
-    """A picture to make with a named renderer hook ("grid", "picture", "collage")."""
+    """A picture to make with a named renderer hook ("grid", "picture", "collage", "plan")."""
 
     hook: str
     pictures: tuple[str, ...]
     selected: tuple[str, ...] = ()
     title: str = ""
+    captions: tuple[str, ...] = ()
+    """One text per picture, for hooks that need words (a picture may then be "": none)."""
 
 
 @dataclass(frozen=True)

@@ -24,8 +24,20 @@ def _collage(renderer: PictureRenderer, spec: ImageSpec) -> RenderedImage:
     return renderer.collage(spec.pictures, spec.title)
 
 
+def _plan(renderer: PictureRenderer, spec: ImageSpec) -> RenderedImage:
+    """An action plan: a row per picture ("" for none); its caption is the words, then a
+    line break and the date text."""
+    if len(spec.captions) != len(spec.pictures):
+        raise ValueError("a plan needs one caption per picture")
+    rows = []
+    for picture, caption in zip(spec.pictures, spec.captions, strict=True):
+        words, _, day = caption.partition("\n")
+        rows.append((picture or None, words, day))
+    return renderer.plan_card(rows, spec.title)
+
+
 IMAGE_HOOKS: Mapping[str, ImageHook] = MappingProxyType(
-    {"grid": _grid, "picture": _picture, "collage": _collage}
+    {"grid": _grid, "picture": _picture, "collage": _collage, "plan": _plan}
 )
 
 

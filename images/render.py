@@ -46,6 +46,12 @@ SINGLE_W, SINGLE_PIC, COLLAGE_W = 480, 352, 960
 # Cards per row on the dream page, by number of pictures: centred rows, never a hole.
 COLLAGE_ROWS = {1: (1,), 2: (2,), 3: (1, 2), 4: (2, 2), 5: (2, 3), 6: (3, 3), 7: (2, 3, 2)}
 COLLAGE_ROWS[8] = (3, 2, 3)
+# Plan card: one white row per action, a picture (or a numbered tile) left, words and a date
+# on a pill below them. 720 px wide (a phone shows it as wide as a 960 px grid, so its words
+# look big) keeps eight rows of bold text small.
+MAX_PLAN_ROWS, PLAN_W, PLAN_PIC, PLAN_PAD = 8, 720, 124, 14
+PLAN_WORDS, PLAN_WORDS_SMALLEST, PLAN_DATE, PLAN_PILL, PLAN_TITLE = 36, 30, 26, 42, 50
+DATE_TINT, BADGE_TINT = (218, 232, 252), (214, 225, 239)
 SS = 4  # shapes are drawn 4× larger and scaled down, for smooth edges
 SCALED_CACHE_SIZE = 96
 LANCZOS = Image.Resampling.LANCZOS
@@ -107,6 +113,26 @@ class PictureRenderer:
         """The dream page: a title over 1–8 pictures in centred rows on a warm background."""
         ids, title = self._checked(picture_ids, MAX_COLLAGE, "a dream page"), title.strip()
         return self._cached(self._key("dream", ids, title), lambda: self._draw_collage(ids, title))
+
+    def plan_card(self, rows: Sequence[tuple[str | None, str, str]], title: str) -> RenderedImage:
+        """An action plan: a title over 1–8 rows of (picture id or None, a few words, a date
+        text), numbered from 1. A row without a picture gets a numbered tile instead; the
+        words wrap to two lines at most (ending in "…" when longer); an empty date text
+        shows no date."""
+        if not 1 <= len(rows) <= MAX_PLAN_ROWS:
+            raise ValueError(f"a plan card needs 1 to {MAX_PLAN_ROWS} rows, got {len(rows)}")
+        cleaned = [
+            (pid, " ".join(words.split()), " ".join(day.split())) for pid, words, day in rows
+        ]
+        if any(not words for _, words, _ in cleaned):
+            raise ValueError("every row of a plan card needs words")
+        ids = list(dict.fromkeys(pid for pid, _, _ in cleaned if pid is not None))
+        unknown = [pid for pid in ids if pid not in self._manifest]
+        if unknown:
+            raise ValueError(f"unknown picture ids: {', '.join(map(repr, unknown))}")
+        title = title.strip()
+        key = self._key("plan", ids, [list(row) for row in cleaned], title)
+        return self._cached(key, lambda: self._draw_plan(cleaned, title))
 
     # -- inputs, keys and the disk cache ------------------------------------------------
 
@@ -283,6 +309,114 @@ class PictureRenderer:
             self._text(canvas, label, (x + pad, label_top, x1 - pad, y1 - pad), label_px, INK)
         return canvas
 
+    def _wrap(self, text: str, width: int, size: int, most: int = 2) -> tuple[list[str], bool]:
+        """`text` broken at spaces into lines of at most `width` px (a word too long for a
+        line is cut); the first `most` lines, and whether something had to be left out
+        (then the last one ends in "…")."""
+        font, lines, current = self._font(size), [], ""
+        for word in text.replace(SOFT_HYPHEN, "").split():
+            trial = f"{current} {word}" if current else word
+            if font.getlength(trial) <= width:
+                current = trial
+                continue
+            if current:
+                lines.append(current)
+            current = word
+            while font.getlength(current) > width:  # a very long word: cut it
+                fits = (
+                    i
+                    for i in range(len(current) - 1, 1, -1)
+                    if font.getlength(current[:i]) <= width
+                )
+                cut = next(fits, 1)
+                lines.append(current[:cut])
+                current = current[cut:]
+        if current or not lines:
+            lines.append(current)
+        if len(lines) <= most:
+            return lines, False
+
+        def ended(line: str) -> str:
+            return line.rstrip(" ,.;:-") + "…"
+
+        last = lines[most - 1]
+        while " " in last and font.getlength(ended(last)) > width:  # whole words off first
+            last = last.rsplit(" ", 1)[0]
+        while len(last) > 1 and font.getlength(ended(last)) > width:
+            last = last[:-1]
+        return [*lines[: most - 1], ended(last)], True
+
+    def _draw_plan(self, rows: list[tuple[str | None, str, str]], title: str) -> Image.Image:
+        margin, row_gap, pill_gap = 16, 12, 9
+        text_x = PLAN_PAD + PLAN_PIC + 20  # from the card's left edge
+        text_w = PLAN_W - 2 * margin - text_x - 18
+        # One size for all rows: the biggest at which every row fits that can fit at all.
+        fitting = [w for _, w, _ in rows if not self._wrap(w, text_w, PLAN_WORDS_SMALLEST)[1]]
+        size = next(
+            (
+                size
+                for size in range(PLAN_WORDS, PLAN_WORDS_SMALLEST, -2)
+                if not any(self._wrap(words, text_w, size)[1] for words in fitting)
+            ),
+            PLAN_WORDS_SMALLEST,
+        )
+        words_font, date_font = self._font(size), self._font(PLAN_DATE)
+        line_h = sum(words_font.getmetrics())
+        blocks = [
+            len(self._wrap(words, text_w, size)[0]) * line_h + (pill_gap + PLAN_PILL if day else 0)
+            for _, words, day in rows
+        ]
+        row_h = max(PLAN_PIC + 2 * PLAN_PAD, max(blocks) + 2 * 20)
+        title_h = self._lines_height(title, PLAN_W - 140, PLAN_TITLE) + 36 if title else 0
+        top = 18 + title_h + (12 if title else 0)
+        height = top + len(rows) * (row_h + row_gap) - row_gap + 22
+        canvas = Image.new("RGB", (PLAN_W, height), BACKGROUND)
+        draw = ImageDraw.Draw(canvas)
+        if title:
+            self._text(canvas, title, (70, 16, PLAN_W - 70, title_h - 6), PLAN_TITLE, NUMBER)
+            middle = PLAN_W // 2
+            _rounded(canvas, (middle - 54, title_h, middle + 54, title_h + 8), 4, ACCENT)
+        ys = [top + i * (row_h + row_gap) for i in range(len(rows))]
+        boxes = [(margin, y, PLAN_W - margin, y + row_h) for y in ys]
+        _shadows(canvas, boxes, 18)
+        for number, ((pid, words, day), block, (x, y, x1, y1)) in enumerate(
+            zip(rows, blocks, boxes, strict=True), start=1
+        ):
+            _rounded(canvas, (x, y, x1, y1), 18, CARD_EDGE)
+            _rounded(canvas, (x, y, x1, y1), 16, WHITE, inset=2)
+            pic_x, pic_y = x + PLAN_PAD, y + (row_h - PLAN_PIC) // 2
+            if pid is None:  # no picture: a calm tile with the number, big
+                _rounded(canvas, (pic_x, pic_y, pic_x + PLAN_PIC, pic_y + PLAN_PIC), 20, BADGE_TINT)
+                middle_of_tile = (pic_x + PLAN_PIC // 2, pic_y + PLAN_PIC // 2)
+                draw.text(middle_of_tile, str(number), NUMBER, self._font(58), "mm")
+            else:  # the picture leaves its top left corner to a small navy number
+                self._paste_picture(canvas, pid, pic_x + 9, pic_y + 5, PLAN_PIC - 9)
+                font = self._font(24)
+                badge_w = max(38, int(font.getlength(str(number))) + 16)
+                badge = (x + 6, y + 6, x + 6 + badge_w, y + 44)
+                _rounded(canvas, badge, 19, WHITE, inset=-3)
+                _rounded(canvas, badge, 19, NUMBER)
+                draw.text((badge[0] + badge_w // 2, y + 25), str(number), WHITE, font, "mm")
+            lines, _ = self._wrap(words, text_w, size)
+            text_top = y + (row_h - block) // 2
+            for i, line in enumerate(lines):
+                draw.text((x + text_x, text_top + i * line_h), line, INK, words_font, "la")
+            if day:  # the date on a light blue pill, after a little calendar
+                (shown,), _ = self._wrap(day, text_w - 64, PLAN_DATE, 1)
+                pill_top = text_top + len(lines) * line_h + pill_gap
+                pill_w = int(date_font.getlength(shown)) + 64
+                pill = (x + text_x, pill_top, x + text_x + pill_w, pill_top + PLAN_PILL)
+                _rounded(canvas, pill, PLAN_PILL // 2, DATE_TINT)
+                icon_top = pill_top + (PLAN_PILL - 24) // 2
+                _shape(
+                    canvas,
+                    (pill[0] + 14, icon_top, pill[0] + 38, icon_top + 24),
+                    NUMBER,
+                    _draw_calendar,
+                )
+                draw.text((pill[0] + 47, pill_top + PLAN_PILL // 2), shown, NUMBER, date_font, "lm")
+        return canvas
+
 
 def _line_options(text: str) -> list[list[str]]:
     """`text` on one line, then every way to break it in two: at a space, after a hyphen,
@@ -348,6 +482,18 @@ def _draw_tick(draw: ImageDraw.ImageDraw, w: int, h: int) -> None:
     draw.line(points, 255, width, joint="curve")
     for px, py in (points[0], points[-1]):  # round ends
         draw.ellipse((px - width / 2, py - width / 2, px + width / 2, py + width / 2), 255)
+
+
+def _draw_calendar(draw: ImageDraw.ImageDraw, w: int, h: int) -> None:
+    """A little calendar page: a frame, a solid top band and two rings."""
+    line = max(1, int(w * 0.1))
+    draw.rounded_rectangle((0, h * 0.12, w - 1, h - 1), int(w * 0.16), 255)
+    draw.rounded_rectangle((line, h * 0.38, w - 1 - line, h - 1 - line), int(w * 0.08), 0)
+    for px in (0.3, 0.7):
+        draw.rounded_rectangle((w * px - line / 2, 0, w * px + line / 2, h * 0.28), line // 2, 255)
+    dot = w * 0.1
+    for cx, cy in ((0.32, 0.58), (0.5, 0.58), (0.68, 0.58), (0.32, 0.78), (0.5, 0.78)):
+        draw.ellipse((w * cx - dot, h * cy - dot, w * cx + dot, h * cy + dot), 255)
 
 
 def _draw_star(draw: ImageDraw.ImageDraw, w: int, h: int) -> None:

@@ -85,6 +85,18 @@ class PlanRepository:
         )
         await self._db.commit()
 
+    async def latest_sent_plan(self, participant_id: int) -> StoredPlan | None:
+        """The participant's newest plan that her coach sent her (queued in the outbox)."""
+        async with self._db.execute(
+            "SELECT * FROM action_plans WHERE participant_id = ? AND EXISTS"
+            " (SELECT 1 FROM outbox WHERE outbox.kind = 'action_plan'"
+            " AND outbox.plan_id = action_plans.id AND outbox.participant_id = ?)"
+            " ORDER BY id DESC LIMIT 1",
+            (participant_id, participant_id),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return _plan(row) if row else None
+
     async def get(self, plan_id: int) -> StoredPlan | None:
         async with self._db.execute(
             "SELECT * FROM action_plans WHERE id = ?", (plan_id,)
