@@ -105,12 +105,22 @@ class CoachPortal:
             return self._signed_out()
         coach, session = found
         overview = await self._services.repository.coaches.participants(coach.id)
+        homework = self._services.homework
+        open_homework = {
+            line.participant.id: [
+                work.homework.flow_id
+                for work in await homework.lines(line.participant)
+                if work.state in {"open", "bezig", "te laat"}
+            ]
+            for line in overview
+        }
         titles = {flow_id: engine.flow.title for flow_id, engine in self._services.engines.items()}
         return self._page(
             "coach_list.html",
             coach=coach,
             csrf=session["csrf"],
             overview=overview,
+            open_homework=open_homework,
             titles=titles,
             join_link=f"{self._services.settings.web_url}/doe-mee/{coach.join_code}",
             telegram_link=self._telegram_link(coach),

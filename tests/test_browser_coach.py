@@ -182,6 +182,7 @@ def test_a_coach_signs_in_and_sees_her_participant(browser: Browser, web: WebCha
         '"Laatst actief: "',
         '"Methodes klaar: "',
         '"Bezig met: "',
+        '"Huiswerk open: "',
     ]
     small.screenshot(path=str(ARTIFACTS / "coach-list-360.png"), full_page=True)
     found = {"list": serious_violations(small)}

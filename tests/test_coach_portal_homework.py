@@ -140,6 +140,8 @@ async def test_homework_given_in_the_form_shows_as_open_with_its_messages(
     assert after.errors == [] and "Nog geen huiswerk." not in after.text
     (stored,) = await portal.services.repository.homework.of_participant(portal.mia)
     assert stored.coach_id == portal.sara.id and stored.flow_id == "droompagina"
+    listed = await sara.get("/coach")
+    assert 'data-label="Huiswerk open">Droompagina</td>' in listed.text
     portal.clock.now = datetime(2026, 3, 7, 9, 0, tzinfo=BRUSSELS)
     (late,) = (await portal.page(sara, portal.mia)).homework
     assert "vrijdag 6 maart: te laat" in late
