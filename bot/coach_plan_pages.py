@@ -85,7 +85,7 @@ class PlanPages:
             domains=DOMAINS,
             sections=SECTIONS,
             pictures=self._services.pictures.pictures,
-            error=request.query_params.get("fout", ""),
+            error=self._portal.error_in(request),
             sent=request.query_params.get("verstuurd", ""),
         )
 
@@ -99,7 +99,7 @@ class PlanPages:
         try:
             plan = plan_from_form(fields, self._services.pictures.pictures)
         except (ValidationError, ValueError) as error:
-            return _back(participant, fout=_first_problem(error))
+            return self._back_with_error(participant, _first_problem(error))
         await self._services.repository.plans.save(participant.id, coach.id, plan.model_dump_json())
         return _back(participant)
 
@@ -112,7 +112,7 @@ class PlanPages:
         offered = await self._suggestions(participant)
         number = str(form.get("nummer", ""))
         if not number.isdigit() or int(number) >= len(offered):
-            return _back(participant, fout="die suggestie bestaat niet meer")
+            return self._back_with_error(participant, "die suggestie bestaat niet meer")
         chosen = offered[int(number)]
         stored = await self._services.repository.plans.current(participant.id)
         plan = ActionPlan.model_validate_json(stored.plan_json) if stored else ActionPlan()
@@ -130,7 +130,7 @@ class PlanPages:
         _, _, participant = access
         stored = await self._services.repository.plans.current(participant.id)
         if stored is None:
-            return _back(participant, fout="er is nog geen plan")
+            return self._back_with_error(participant, "er is nog geen plan")
         form = await request.form()
         await self._services.repository.plans.complete(stored.id, form.get("klaar") == "1")
         return _back(participant)
@@ -142,7 +142,7 @@ class PlanPages:
         _, _, participant = access
         stored = await self._services.repository.plans.current(participant.id)
         if stored is None:
-            return _back(participant, fout="er is nog geen plan")
+            return self._back_with_error(participant, "er is nog geen plan")
         plans = self._services.repository.plans
         await plans.queue_for_participant(stored.id, participant.id)
         return _back(participant, verstuurd="1")
@@ -212,6 +212,11 @@ class PlanPages:
                 "X-Content-Type-Options": "nosniff",
             },
         )
+
+    def _back_with_error(self, participant: Participant, error: str) -> RedirectResponse:
+        """Back to the editor, with one error to show there."""
+        target = f"/coach/deelnemer/{participant.id}/plan?{self._portal.error_query(error)}"
+        return RedirectResponse(target, status_code=303)
 
     async def _suggestions(self, participant: Participant) -> list[Suggestion]:
         repository = self._services.repository

@@ -46,6 +46,7 @@ class CoachPortal:
     ) -> None:
         self._services = services
         self._sessions = URLSafeTimedSerializer(secret, salt="coach-session")
+        self._errors = URLSafeTimedSerializer(secret, salt="coach-error")
         self._templates = templates
         self._secure = secure
 
@@ -149,7 +150,7 @@ class CoachPortal:
             titles={flow_id: engine.flow.title for flow_id, engine in services.engines.items()},
             today=services.homework.today().isoformat(),
             dutch_date=dutch_date,
-            error=request.query_params.get("fout", ""),
+            error=self.error_in(request),
         )
 
     async def assign(self, request: Request) -> Response:
@@ -170,7 +171,7 @@ class CoachPortal:
             )
         except ValueError as error:
             reason = str(error) if isinstance(error, HomeworkError) else "geen geldige datum"
-            return RedirectResponse(f"{target}?{urlencode({'fout': reason})}", status_code=303)
+            return RedirectResponse(f"{target}?{self.error_query(reason)}", status_code=303)
         return RedirectResponse(f"{target}#huiswerk", status_code=303)
 
     async def rename(self, request: Request) -> Response:
@@ -247,6 +248,18 @@ class CoachPortal:
         """The signed-in coach, or the page that asks her to sign in."""
         found = await self._coach(request)
         return found[0] if found is not None else self._signed_out()
+
+    def error_query(self, message: str) -> str:
+        """A query string that shows `message` once on the next page. It is signed, so that
+        nobody can make the portal show words of their own through a link."""
+        return urlencode({"fout": self._errors.dumps(message)})
+
+    def error_in(self, request: Request) -> str:
+        try:
+            message = self._errors.loads(request.query_params.get("fout", ""), max_age=600)
+        except BadSignature:
+            return ""
+        return message if isinstance(message, str) else ""
 
     def page(self, template: str, status: int = 200, **context: Any) -> Response:
         return self._page(template, status, **context)
