@@ -128,13 +128,10 @@ class CoachPortal:
         )
 
     async def participant(self, request: Request) -> Response:
-        found = await self._coach(request)
-        if found is None:
-            return self._signed_out()
-        coach, session = found
-        participant = await self._participant(coach, request)
-        if participant is None:
-            return self._not_yours()
+        access = await self.access(request)
+        if isinstance(access, Response):
+            return access
+        coach, csrf, participant = access
         services = self._services
         record = await describe_participant(
             services.repository, services.engines, services.pictures, participant
@@ -142,7 +139,7 @@ class CoachPortal:
         return self._page(
             "coach_participant.html",
             coach=coach,
-            csrf=session["csrf"],
+            csrf=csrf,
             participant=participant,
             record=record,
             homework=await services.homework.lines(participant),
@@ -154,14 +151,10 @@ class CoachPortal:
         )
 
     async def assign(self, request: Request) -> Response:
-        found = await self._coach(request)
-        session = await self._checked_session(request)
-        if found is None or session is None:
-            return PlainTextResponse("Niet aangemeld of formulier verlopen.", status_code=403)
-        coach, _ = found
-        participant = await self._participant(coach, request)
-        if participant is None:
-            return self._not_yours()
+        access = await self.access(request, form=True)
+        if isinstance(access, Response):
+            return access
+        coach, _, participant = access
         form = await request.form()
         target = f"/coach/deelnemer/{participant.id}"
         try:
@@ -175,27 +168,20 @@ class CoachPortal:
         return RedirectResponse(f"{target}#huiswerk", status_code=303)
 
     async def rename(self, request: Request) -> Response:
-        found = await self._coach(request)
-        session = await self._checked_session(request)
-        if found is None or session is None:
-            return PlainTextResponse("Niet aangemeld of formulier verlopen.", status_code=403)
-        coach, _ = found
-        participant = await self._participant(coach, request)
-        if participant is None:
-            return self._not_yours()
+        access = await self.access(request, form=True)
+        if isinstance(access, Response):
+            return access
+        coach, _, participant = access
         form = await request.form()
         name = " ".join(str(form.get("naam", "")).split())[:60]
         await self._services.repository.coaches.name_participant(coach.id, participant.id, name)
         return RedirectResponse(f"/coach/deelnemer/{participant.id}", status_code=303)
 
     async def voice(self, request: Request) -> Response:
-        found = await self._coach(request)
-        if found is None:
-            return self._signed_out()
-        coach, _ = found
-        participant = await self._participant(coach, request)
-        if participant is None:
-            return self._not_yours()
+        access = await self.access(request)
+        if isinstance(access, Response):
+            return access
+        _, _, participant = access
         params = request.path_params
         repository = self._services.repository
         runs = {run.id for run in await repository.runs(participant.id)}
