@@ -27,6 +27,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from bot import callback_data
+from bot.coach_exports import ExportPages
 from bot.coach_plan_pages import PlanPages
 from bot.coach_portal import CoachPortal
 from bot.conversation import Incoming, Start, VoiceNote
@@ -106,6 +107,7 @@ class WebChannel:
         secure = self._services.settings.web_secure_cookies
         portal = CoachPortal(self._services, self._secret, self._templates, secure)
         routes += portal.routes() + PlanPages(self._services, portal).routes()
+        routes += ExportPages(self._services, portal).routes()
         app = Starlette(routes=routes)
         app.add_middleware(_GuardPosts, public_url=self._services.settings.web_public_url)
         return app
