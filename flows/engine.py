@@ -186,7 +186,19 @@ class FlowEngine:
         step = self.flow.steps[-1]
         assert isinstance(step, ResultStep), "the loader makes sure a result comes last"
         pictures = self._chosen(answers, step.from_step)
-        return Reply(step.text, image=ImageSpec(step.hook, pictures, title=step.title))
+        marked: tuple[str, ...] = ()
+        if step.group_by is not None:
+            group = step.group_by
+            marked = tuple(
+                picture
+                for picture in pictures
+                if isinstance(
+                    given := answers.get(AnswerKey(step=group.step, item=picture)), OptionAnswer
+                )
+                and given.option in group.in_
+            )
+        image = ImageSpec(step.hook, pictures, selected=marked, title=step.title)
+        return Reply(step.text, image=image)
 
     def answer_order(self, answers: Answers) -> list[AnswerKey]:
         """The keys of every question of this run in the order they are asked."""

@@ -97,6 +97,9 @@ class ResultStep(_Step):
     hook: str
     title: str = Field(min_length=1, max_length=40)
     from_step: StepId
+    group_by: ShowIf | None = None
+    """Mark the pictures whose answer to this choice (in their loop round) is one of `in`,
+    e.g. the strong sides apart from the growing ones."""
 
 
 InnerStep = Annotated[
@@ -208,6 +211,14 @@ def check_references(flow: Flow) -> None:
                     )
         if isinstance(step, PickAnsweredPictureStep | ResultStep):
             refer(step.id, step.from_step, "from_step", (PickPicturesStep,))
+        if isinstance(step, ResultStep) and step.group_by is not None:
+            refer(step.id, step.group_by.step, "group_by.step", (ChoiceStep,))
+            looped = seen.get(loop_of.get(step.group_by.step, ""))
+            if not (isinstance(looped, LoopStep) and looped.over == step.from_step):
+                problems.append(
+                    f"step {step.id!r}: group_by.step {step.group_by.step!r} must be asked "
+                    f"in a loop over {step.from_step!r}"
+                )
         if step.about is not None:
             refer(step.id, step.about, "about", (PickAnsweredPictureStep,))
         if step.show_picture and not in_loop and step.about is None:

@@ -196,6 +196,15 @@ def _mutated(change: str) -> dict[str, Any]:
         pick["page_size"] = 10
     elif change == "wrong_id":
         flow["id"] = "other"
+    elif change == "group_by_unknown_step":
+        end["group_by"] = {"step": "nowhere", "in": ["ja"]}
+    elif change == "group_by_outside_the_loop":
+        steps.insert(1, {**copy.deepcopy(inner[0]), "id": "first"})
+        end["group_by"] = {"step": "first", "in": ["ja"]}
+    elif change == "unknown_cover_picture":
+        flow["cover"] = ["sea", "unicorn"]
+    elif change == "suggestion_unknown_step":
+        flow["plan_suggestions"] = [{"section": "wants", "step": "nowhere", "text": "{label}"}]
     else:
         raise AssertionError(change)
     return flow
@@ -221,6 +230,13 @@ def _mutated(change: str) -> dict[str, Any]:
         ("min_above_max", r"step 'pick': min \(3\) is larger than max \(2\)"),
         ("page_size_10", r"page_size: Input should be less than or equal to 9"),
         ("wrong_id", r"id 'other' must match the file name 'plan'"),
+        ("group_by_unknown_step", r"step 'end': group_by\.step 'nowhere' is not an earlier step"),
+        (
+            "group_by_outside_the_loop",
+            r"step 'end': group_by\.step 'first' must be asked in a loop over 'pick'",
+        ),
+        ("unknown_cover_picture", r"cover names unknown pictures \['unicorn'\]"),
+        ("suggestion_unknown_step", r"plan_suggestions: unknown step 'nowhere'"),
     ],
 )
 def test_a_broken_flow_names_the_file_and_the_problem(
