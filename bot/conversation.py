@@ -112,7 +112,7 @@ class Conversation:
                     *await self._last_result(participant),
                     *await self._sent_plan(participant),
                     *await self._open_homework(participant),
-                    self._menu(MENU_QUESTION),
+                    await self._menu(participant, MENU_QUESTION),
                 ]
             engine = self._engines[run.flow_id]
             answers = await self._repository.answers(run.id)
@@ -158,7 +158,11 @@ class Conversation:
                     channel, external_id, given=True
                 )
                 joined = await self._join(participant, join_code) if join_code else []
-                return [Reply(CONSENT_THANKS), *joined, self._menu(MENU_QUESTION)]
+                return [
+                    Reply(CONSENT_THANKS),
+                    *joined,
+                    await self._menu(participant, MENU_QUESTION),
+                ]
             if incoming.action == "no":
                 await self._repository.record_consent(channel, external_id, given=False)
                 after_all = ((Button("yes", CONSENT_AFTER_ALL),),)
@@ -189,17 +193,32 @@ class Conversation:
                 return self._scoped(run, outcome.replies)
         if isinstance(incoming, Start):
             homework = await self._open_homework(participant)
-            return [Reply(GREETING), *homework, self._menu(MENU_QUESTION)]
+            return [Reply(GREETING), *homework, await self._menu(participant, MENU_QUESTION)]
         if isinstance(incoming, TextIn) and _JOIN_CODE.fullmatch(normal_code(incoming.text)):
             joined = await self._join(participant, incoming.text)
-            return [*(joined or [Reply(UNKNOWN_CODE)]), self._menu(MENU_QUESTION)]
+            return [
+                *(joined or [Reply(UNKNOWN_CODE)]),
+                await self._menu(participant, MENU_QUESTION),
+            ]
         if isinstance(incoming, Tap):
-            return [Reply(HINT_OLD_BUTTON), self._menu(MENU_QUESTION)]
-        return [Reply(HINT_MENU), self._menu(MENU_QUESTION)]
+            return [Reply(HINT_OLD_BUTTON), await self._menu(participant, MENU_QUESTION)]
+        return [Reply(HINT_MENU), await self._menu(participant, MENU_QUESTION)]
 
-    def _menu(self, text: str) -> Reply:
+    async def _menu(self, participant: Participant, text: str) -> Reply:
+        """One button per method; the methods she finished carry a ✅."""
+        done = {
+            run.flow_id
+            for run in await self._repository.runs(participant.id)
+            if run.status == "finished"
+        }
         buttons = tuple(
-            (Button(flow_id, f"{engine.flow.emoji} {engine.flow.title}"),)
+            (
+                Button(
+                    flow_id,
+                    f"{engine.flow.emoji} {engine.flow.title}" + (" ✅" if flow_id in done else ""),
+                    chosen=flow_id in done,
+                ),
+            )
             for flow_id, engine in self._engines.items()
         )
         return Reply(text, buttons, scope=MENU_SCOPE)
@@ -237,7 +256,7 @@ class Conversation:
             run = await self._repository.save_run(run, outcome.state, outcome.writes)
         replies = self._scoped(run, outcome.replies)
         if outcome.state.finished:
-            replies.append(self._menu(MENU_AGAIN))
+            replies.append(await self._menu(participant, MENU_AGAIN))
         return replies
 
     def _unscoped_tap(self, run: StoredRun, tap: Tap) -> Tap:

@@ -284,7 +284,7 @@ async def test_finishing_shows_the_dream_page_to_keep(web: Web) -> None:
     assert kept.content[:2] == b"\xff\xd8"
     shown = await web.client.get(image["src"])
     assert "content-disposition" not in shown.headers and shown.content == kept.content
-    assert done.words == ["🌈 Droompagina"]  # back at the menu
+    assert done.words == ["🌈 Droompagina ✅"]  # back at the menu, the method marked done
     again = await web.page()  # it stays in view, once, above the menu
     assert [img for img in again.images if img["alt"].startswith("Mijn")] == [image]
 
