@@ -59,6 +59,59 @@ WORK = {
 # Concepts without one good emoji: drawn from several people.
 MUST_BE_COMPOSED = ("family", "friends", "children")
 
+# The Droompagina's pictures in page order (the engine pages a tag in manifest order): adding,
+# removing or moving one changes its pages and the golden transcript.
+DROOM_IDS = (
+    "home",
+    "family",
+    "children",
+    "friends",
+    "love",
+    "help_others",
+    "money",
+    "own_business",
+    "diploma",
+    "learn",
+    "dutch",
+    "phone",
+    "driving_licence",
+    "car",
+    "bicycle",
+    "travel",
+    "health",
+    "sport",
+    "swimming",
+    "music",
+    "party",
+    "animals",
+    "cook_home",
+    "rest",
+    "own_time",
+    "work_kitchen",
+    "work_horeca",
+    "work_cleaning",
+    "work_garden",
+    "work_factory",
+    "work_warehouse",
+    "work_shop",
+    "work_driving",
+    "work_care",
+    "work_construction",
+    "work_office",
+    "work_repair",
+    "work_electrician",
+    "work_sewing",
+    "work_baking",
+    "work_hairdresser",
+    "work_farming",
+    "work_painting",
+    "work_computer",
+    "work_childcare",
+)
+# The Prentenbeeld ("who am I", handbook 5.11): pictures a person can say "this fits me" about.
+PRENTENBEELD_PAGES = 3
+MIN_QUALITIES = 10  # pictures tagged kwaliteit (qualities and talents) among them
+
 
 @pytest.fixture(scope="module")
 def bank() -> Manifest:
@@ -161,6 +214,34 @@ def test_licence_file_names_microsoft_and_what_it_covers() -> None:
     assert "Copyright (c) Microsoft Corporation" in text
     assert "MIT License" in text
     assert "images/pictures/" in text
+
+
+def test_droom_set_is_unchanged(bank: Manifest) -> None:
+    assert tuple(p.id for p in bank.with_tag("droom")) == DROOM_IDS
+
+
+def test_prentenbeeld_fills_three_pages_with_qualities_and_interests(bank: Manifest) -> None:
+    pictures = bank.with_tag("prentenbeeld")
+    assert len(pictures) >= PRENTENBEELD_PAGES * PAGE
+    qualities = [p.id for p in pictures if "kwaliteit" in p.tags]
+    assert len(qualities) >= MIN_QUALITIES, qualities
+    # a mix of work and non-work, besides the qualities
+    others = [p for p in pictures if "kwaliteit" not in p.tags]
+    assert any("werk" in p.tags for p in others)
+    assert any("werk" not in p.tags for p in others)
+
+
+def test_every_quality_is_on_the_prentenbeeld_and_not_on_the_droompagina(bank: Manifest) -> None:
+    for picture in bank.with_tag("kwaliteit"):
+        assert "prentenbeeld" in picture.tags, picture.id
+        assert "droom" not in picture.tags, picture.id
+
+
+def test_prentenbeeld_labels_are_short_and_unique(bank: Manifest) -> None:
+    labels = [p.label for p in bank.with_tag("prentenbeeld")]
+    assert all(len(label) <= MAX_LABEL_CHARS for label in labels), labels
+    folded = [label.casefold() for label in labels]
+    assert len(folded) == len(set(folded)), labels
 
 
 # --- load_manifest's errors -----------------------------------------------------------------
