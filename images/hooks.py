@@ -36,8 +36,14 @@ def _plan(renderer: PictureRenderer, spec: ImageSpec) -> RenderedImage:
     return renderer.plan_card(rows, spec.title)
 
 
+def _me(renderer: PictureRenderer, spec: ImageSpec) -> RenderedImage:
+    """The "Dit ben ik" picture: all chosen pictures; the selected ones are the strong sides,
+    the others the growing sides."""
+    return renderer.me_card(spec.pictures, spec.selected, spec.title)
+
+
 IMAGE_HOOKS: Mapping[str, ImageHook] = MappingProxyType(
-    {"grid": _grid, "picture": _picture, "collage": _collage, "plan": _plan}
+    {"grid": _grid, "picture": _picture, "collage": _collage, "plan": _plan, "me": _me}
 )
 
 

@@ -25,6 +25,7 @@ from PIL import Image, ImageFont, ImageOps
 from images.drawing import FONT_PATH, NUMBER, SOFT_HYPHEN, Lettering
 from images.layouts import draw_collage, draw_grid, draw_single
 from images.manifest import Manifest
+from images.me_card import GROWING_WORDS, MAX_ME, ME_LAYOUT, STRONG_WORDS, draw_me_card
 from images.plan_card import BADGE_TINT, DATE_TINT, MAX_PLAN_ROWS, PLAN_W, PlanRow, draw_plan
 
 __all__ = [
@@ -121,6 +122,22 @@ class PictureRenderer:
         key = self._key("plan", ids, [list(row) for row in cleaned], title)
         return self._cached(key, lambda: self._draw_plan(cleaned, title))
 
+    def me_card(
+        self, picture_ids: Sequence[str], strong: Collection[str], title: str
+    ) -> RenderedImage:
+        """The "Dit ben ik" picture: `title` (none when empty) over 1–8 pictures in two
+        groups, the `strong` ones ("Hier ben ik sterk in", each of them among `picture_ids`)
+        and the others ("Hier wil ik in groeien"), each on a tinted panel under a drawn
+        symbol; an empty group is left out. Within a group the pictures keep their order."""
+        ids, title = self._checked(picture_ids, MAX_ME, "a me card"), title.strip()
+        chosen = frozenset(strong)
+        stray = sorted(chosen - frozenset(ids))
+        if stray:
+            raise ValueError(f"strong pictures must be among the pictures: {stray}")
+        marks = [pid in chosen for pid in ids]
+        key = self._key("me", ids, marks, title, ME_LAYOUT, STRONG_WORDS, GROWING_WORDS)
+        return self._cached(key, lambda: self._draw_me(ids, chosen, title))
+
     # -- inputs, keys and the disk cache ------------------------------------------------
 
     def _checked(self, picture_ids: Sequence[str], most: int, what: str) -> list[str]:
@@ -174,6 +191,10 @@ class PictureRenderer:
 
     def _draw_plan(self, rows: list[PlanRow], title: str) -> Image.Image:
         return draw_plan(rows, title, self._letters, self._paste_picture)
+
+    def _draw_me(self, ids: list[str], strong: frozenset[str], title: str) -> Image.Image:
+        labels = self._labels(ids)
+        return draw_me_card(ids, labels, strong, title, self._letters, self._paste_picture)
 
     def _labels(self, ids: list[str]) -> list[str]:
         return [self._manifest.get(pid).label for pid in ids]

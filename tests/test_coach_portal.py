@@ -304,6 +304,9 @@ async def test_a_consented_web_participant_joins_directly(portal: Portal) -> Non
     web = portal.web
     who = await web.consent()
     page = ChatPage((await web.client.get(f"/doe-mee/{portal.tom.join_code}")).text)
-    assert "Je coach is nu Tom." in page.text and page.words == ["🌈 Droompagina"]
+    assert "Je coach is nu Tom." in page.text and page.words == [
+        "🌈 Droompagina",
+        "🪞 Prentenbeeld",
+    ]
     participant = await web.services.repository.participant("web", who)
     assert participant is not None and participant.coach_id == portal.tom.id

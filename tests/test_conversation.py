@@ -152,7 +152,10 @@ async def test_yes_stores_consent_with_its_date_and_shows_the_menu(
     await talk.start()
     replies = await talk.tap("✅")
     assert texts(replies)[-1] == MENU_QUESTION
-    assert [b.text for row in replies[-1].buttons for b in row] == ["🌈 Droompagina"]
+    assert [b.text for row in replies[-1].buttons for b in row] == [
+        "🌈 Droompagina",
+        "🪞 Prentenbeeld",
+    ]
     participant = await repository.participant("telegram", talk.user)
     assert participant is not None and participant.consent_given
     assert participant.consent_at == "2026-03-02T09:00:00+00:00"
@@ -336,7 +339,7 @@ async def test_after_the_flow_the_menu_returns_and_a_second_run_starts(
     await consent(talk)
     await short_run(talk)
     assert talk.replies[-1].text == MENU_AGAIN
-    assert talk.replies[-1].actions() == {"droompagina"}
+    assert talk.replies[-1].actions() == {"droompagina", "prentenbeeld"}
     (first,) = await runs_of(repository)
     assert first.status == "finished" and first.finished_at is not None
     assert await repository.answers(first.id)

@@ -145,7 +145,7 @@ async def test_a_typed_code_in_the_menu_joins(chat: Chat) -> None:
     typed = f"{sara.join_code[:3].lower()} {sara.join_code[3:]}"
     answered = sent(await chat.text(7, typed))
     assert answered[0].params["text"] == JOINED.format(name="Sara")
-    assert buttons(answered[-1]) == ["m:droompagina"]  # back at the menu
+    assert buttons(answered[-1]) == ["m:droompagina", "m:prentenbeeld"]  # back at the menu
     assert await coach_of(chat, 7) == sara.id
 
 
@@ -156,5 +156,5 @@ async def test_an_unknown_code_gets_a_hint(chat: Chat) -> None:
     unknown = "ZZZZZZ" if sara.join_code != "ZZZZZZ" else "YYYYYY"
     answered = sent(await chat.text(7, unknown))
     assert answered[0].params["text"] == UNKNOWN_CODE
-    assert buttons(answered[-1]) == ["m:droompagina"]
+    assert buttons(answered[-1]) == ["m:droompagina", "m:prentenbeeld"]
     assert await coach_of(chat, 7) is None

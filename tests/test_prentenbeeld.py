@@ -1,0 +1,90 @@
+"""Golden transcript of the Prentenbeeld: pictures that fit, strong or still hard, getting
+better and how; with back, skip, a voice note, bad input, pause and resume."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from bot.action_plan import suggestions
+from bot.conversation import Conversation
+from bot.export import export_participant
+from flows.answers import AnswerKey, OptionAnswer, PicturesAnswer, TextAnswer, VoiceAnswer
+from flows.engine import FlowEngine
+from images.manifest import Manifest
+from storage.repository import Repository
+from tests.transcript import VOICE_BYTES, Transcript, as_json, assert_golden
+
+
+async def test_whole_prentenbeeld(
+    conversation: Conversation,
+    repository: Repository,
+    engines: dict[str, FlowEngine],
+    pictures: Manifest,
+    data_dir: Path,
+) -> None:
+    engine = engines["prentenbeeld"]
+    pool = engine.pool_of("fits")
+    first, second, eleventh = pool[0], pool[1], pool[10]
+    talk = Transcript(conversation)
+
+    await talk.start()
+    await talk.tap("✅")
+    await talk.tap("🪞 Prentenbeeld")
+    talk.note("pick two on page 1 and one on page 2; a typed word where a tap is needed")
+    await talk.tap("1️⃣")
+    await talk.tap("2️⃣")
+    await talk.say("muziek")
+    await talk.tap("➡️ Verder")
+    await talk.tap("2️⃣")
+    await talk.tap("🏁 Klaar")
+
+    talk.note(f"round 1: {first} is a strong side, get better: typed how")
+    await talk.tap("💪")
+    await talk.tap("👍")
+    await talk.say("Meer oefenen met mijn zus.")
+    talk.note(f"round 2: {second}: still hard, then back: a strong side after all; a voice note")
+    await talk.tap("🌱")
+    await talk.tap("⬅️ Terug")
+    await talk.tap("💪")
+    await talk.tap("👍")
+    await talk.voice(seconds=9)
+    talk.note(f"round 3: {eleventh}: pause, come back, still hard, no need to get better")
+    await talk.tap("⏸️ Stop")
+    await talk.say("hoi")
+    await talk.tap("🌱")
+    await talk.send_unsupported("sticker")
+    await talk.tap("👎")
+
+    participant = await repository.participant("telegram", talk.user)
+    assert participant is not None
+    (run,) = await repository.runs(participant.id)
+    assert run.status == "finished"
+    answers = await repository.answers(run.id)
+    voice = answers[AnswerKey(step="how", item=second)]
+    assert isinstance(voice, VoiceAnswer) and (data_dir / voice.file).read_bytes() == VOICE_BYTES
+    assert answers == {
+        AnswerKey(step="fits"): PicturesAnswer(pictures=(first, second, eleventh)),
+        AnswerKey(step="side", item=first): OptionAnswer(option="sterk"),
+        AnswerKey(step="better", item=first): OptionAnswer(option="ja"),
+        AnswerKey(step="how", item=first): TextAnswer(text="Meer oefenen met mijn zus."),
+        AnswerKey(step="side", item=second): OptionAnswer(option="sterk"),
+        AnswerKey(step="better", item=second): OptionAnswer(option="ja"),
+        AnswerKey(step="how", item=second): voice,
+        AnswerKey(step="side", item=eleventh): OptionAnswer(option="moeilijk"),
+        AnswerKey(step="better", item=eleventh): OptionAnswer(option="nee"),
+    }
+    result = talk.replies[-2]
+    assert result.image is not None and result.image.hook == "me"
+    assert result.image.pictures == (first, second, eleventh)
+    assert result.image.selected == (first, second), "the strong sides, apart from the others"
+
+    label = engine.picture_label
+    found = [(s.section, s.text) for s in suggestions(engine, answers)]
+    assert ("cans", label(first)) in found and ("cans", label(eleventh)) not in found
+    assert ("actions", f"{label(first)}: Meer oefenen met mijn zus.") in found
+
+    export = await export_participant(repository, engines, pictures, "telegram", talk.user)
+    talk.lines.append("# export")
+    talk.lines.extend(as_json(export).splitlines())
+    assert_golden("prentenbeeld_whole", re.sub(r"[0-9a-f]{32}\.ogg", "<random>.ogg", talk.text()))
