@@ -42,6 +42,8 @@ CHANNEL = "web"
 HERE = Path(__file__).resolve().parent
 MAX_VOICE_UPLOAD = 6 * 1024 * 1024
 MAX_FORM = 64 * 1024
+KEPT_AS = {"dream": "mijn-droompagina", "plan": "mijn-plan", "me": "dit-ben-ik"}
+"""The file name a downloaded picture gets, by the kind of picture (its key's first part)."""
 VOICE_SUFFIXES = {"audio/ogg": ".ogg", "audio/webm": ".webm", "audio/mp4": ".m4a"}
 _IMAGE_KEY = re.compile(r"[a-z]+-[0-9a-f]{8,64}")
 _PICTURE_ID = re.compile(r"[a-z][a-z0-9_]{0,23}")
@@ -189,8 +191,8 @@ class WebChannel:
             return PlainTextResponse("Niet gevonden", status_code=404)
         headers = {"Cache-Control": "private, max-age=86400"}
         if request.query_params.get("bewaar"):
-            kept_as = "mijn-plan.jpg" if key.startswith("plan-") else "mijn-droompagina.jpg"
-            headers["Content-Disposition"] = f'attachment; filename="{kept_as}"'
+            kept_as = KEPT_AS.get(key.split("-", 1)[0], "mijn-prent")
+            headers["Content-Disposition"] = f'attachment; filename="{kept_as}.jpg"'
         return FileResponse(path, media_type="image/jpeg", headers=headers)
 
     async def join(self, request: Request) -> Response:

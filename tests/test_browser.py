@@ -288,3 +288,33 @@ def test_the_accessibility_check_catches_a_broken_page(browser: Browser) -> None
     context.close()
     assert any(line.startswith("image-alt") for line in found)
     assert any(line.startswith("button-name") for line in found)
+
+
+def test_prentenbeeld_on_a_phone_ends_with_dit_ben_ik(phone: BrowserContext, web: WebChat) -> None:
+    page = phone.new_page()
+    page.goto(web.url)
+    tap(page, "Ja, dat mag")
+    tap(page, "Prentenbeeld")
+    expect(tiles(page)).to_have_count(9)
+    strong = tiles(page).nth(0).get_by_role("img").get_attribute("alt")
+    growing = tiles(page).nth(1).get_by_role("img").get_attribute("alt")
+    tiles(page).nth(0).click()
+    tiles(page).nth(1).click()
+    tap(page, "Klaar")
+    expect(page.get_by_text(f"{strong}. Kan je dat goed?")).to_be_visible()
+    tap(page, "Ja, goed")
+    tap(page, "Nee")
+    expect(page.get_by_text(f"{growing}. Kan je dat goed?")).to_be_visible()
+    tap(page, "Nog moeilijk")
+    tap(page, "Ja")
+    page.get_by_label("Typ hier je antwoord").fill("Een cursus volgen.")
+    tap(page, "Verder")
+    result = page.get_by_role("img", name=f"Dit ben ik: {strong}, {growing}")
+    expect(result).to_be_visible()
+    assert page.evaluate("[...document.images].every(i => i.complete && i.naturalWidth > 0)")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "web-dit-ben-ik-360x740.png"), full_page=True)
+    expect(page.get_by_role("button", name="Prentenbeeld ✅")).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Bewaren").click()
+    assert download.value.suggested_filename == "dit-ben-ik.jpg"
