@@ -16,6 +16,8 @@ from bot.server import serve
 from bot.services import Services
 from bot.settings import Settings, load_settings
 from bot.web_identity import WebIdentity, is_code, load_or_create_secret
+from flows.loader import FlowError
+from images.manifest import ManifestError
 
 NO_TOKEN = (
     "popbot: set POPBOT_TELEGRAM_TOKEN to your bot's token from @BotFather "
@@ -24,6 +26,15 @@ NO_TOKEN = (
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except (ManifestError, FlowError) as error:
+        # A broken flow file or picture folder: say what is wrong, in one line.
+        print(f"popbot: {error}", file=sys.stderr)
+        return 2
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = argparse.ArgumentParser(prog="popbot", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("run", help="run the Telegram bot (long polling)")

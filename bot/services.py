@@ -12,7 +12,7 @@ from bot.settings import Settings
 from flows.engine import FlowEngine
 from flows.loader import load_flows
 from images.hooks import IMAGE_HOOKS
-from images.manifest import Manifest, load_manifest
+from images.manifest import Manifest, load_picture_bank
 from images.render import PictureRenderer
 from storage.repository import Clock, Repository, utc_now
 
@@ -30,7 +30,7 @@ class Services:
 
     @classmethod
     async def open(cls, settings: Settings, clock: Clock = utc_now) -> Services:
-        pictures = load_manifest()
+        pictures = load_picture_bank(settings.images_dir)
         flows = load_flows(pictures, IMAGE_HOOKS.keys())
         engines = {flow.id: FlowEngine(flow, pictures) for flow in flows}
         data_dir: Path = settings.data_dir

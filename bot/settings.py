@@ -19,6 +19,8 @@ class Settings(BaseSettings):
     """The bot's @username, for coaches' join links (https://t.me/<username>?start=<code>)."""
     data_dir: Path = Path("data")
     """Where the database, voice notes and the image cache live."""
+    images_dir: Path | None = None
+    """A folder with the organisation's own pictures and their manifest.yaml."""
     web_host: str = "127.0.0.1"
     web_port: int = Field(default=8000, ge=1, le=65535)
     web_public_url: str | None = None

@@ -7,6 +7,7 @@ from functools import cached_property
 from pathlib import Path
 
 import yaml
+from PIL import Image, UnidentifiedImageError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -27,6 +28,16 @@ class PictureSource(BaseModel):
     icons: tuple[str, ...] = Field(min_length=1, max_length=3)
 
 
+class OwnPicture(BaseModel):
+    """A picture of the organisation's own, e.g. a photo of one of its workplace tasks."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    owner: str = Field(min_length=1, max_length=120)
+    """Who made it or may use it, e.g. the organisation's name."""
+    note: str = ""
+
+
 class Picture(BaseModel):
     """One picture a participant can tap."""
 
@@ -36,7 +47,7 @@ class Picture(BaseModel):
     label: str = Field(min_length=1, max_length=24)
     tags: tuple[str, ...] = Field(min_length=1)
     file: str
-    source: PictureSource
+    source: PictureSource | OwnPicture
     license: str
 
 
@@ -98,3 +109,47 @@ def load_manifest(path: Path = DEFAULT_MANIFEST) -> Manifest:
     if missing:
         raise ManifestError(f"{path}: picture files missing: {', '.join(missing)}")
     return manifest
+
+
+OWN_MANIFEST = "manifest.yaml"
+MAX_OWN_PICTURE_BYTES = 10 * 1024 * 1024
+
+
+def load_picture_bank(own_folder: Path | None = None, bank: Path = DEFAULT_MANIFEST) -> Manifest:
+    """The shipped pictures, and an organisation's own from `own_folder` (its manifest.yaml
+    and picture files), checked so that a mistake is named before the bot starts."""
+    shipped = load_manifest(bank)
+    if own_folder is None:
+        return shipped
+    path = own_folder / OWN_MANIFEST
+    if not path.is_file():
+        raise ManifestError(f"{own_folder}: no {OWN_MANIFEST} in the folder of own pictures")
+    own = load_manifest(path)
+    problems = [
+        f"picture id {picture.id!r} is already a picture of POP-bot; choose another id"
+        for picture in own.pictures
+        if picture.id in shipped
+    ]
+    for picture in own.pictures:
+        problem = _unusable_image(own.path(picture.id))
+        if problem:
+            problems.append(f"{picture.file} (picture {picture.id!r}): {problem}")
+    if problems:
+        raise ManifestError(f"{path}: " + "; ".join(problems))
+    own_pictures = tuple(
+        picture.model_copy(update={"file": str(own.path(picture.id).resolve())})
+        for picture in own.pictures
+    )
+    return Manifest(pictures=(*shipped.pictures, *own_pictures), base_dir=shipped.base_dir)
+
+
+def _unusable_image(path: Path) -> str | None:
+    """Why a picture file cannot be shown, or None when it can."""
+    if path.stat().st_size > MAX_OWN_PICTURE_BYTES:
+        return "larger than 10 MB; make it smaller"
+    try:
+        with Image.open(path) as image:
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError) as error:
+        return f"not a picture Pillow can read ({type(error).__name__})"
+    return None

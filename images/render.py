@@ -204,7 +204,8 @@ class PictureRenderer:
         picture = self._scaled.get((pid, size))
         if picture is None:
             with Image.open(io.BytesIO(self._source(pid)[0])) as raw:
-                picture = ImageOps.contain(raw.convert("RGBA"), (size, size), LANCZOS)
+                upright = ImageOps.exif_transpose(raw)  # photos taken on a phone
+                picture = ImageOps.contain(upright.convert("RGBA"), (size, size), LANCZOS)
             if len(self._scaled) >= SCALED_CACHE_SIZE:
                 del self._scaled[next(iter(self._scaled))]  # the oldest
             self._scaled[(pid, size)] = picture

@@ -70,3 +70,15 @@ def test_export_prints_json_for_a_participant_who_said_yes(
     data = json.loads(capsys.readouterr().out)
     assert data["participant"]["id"] == "4242" and data["consent"]["given"] is True
     assert data["runs"] == []
+
+
+def test_a_broken_folder_of_own_pictures_stops_with_one_line(
+    data_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("POPBOT_IMAGES_DIR", str(tmp_path / "nowhere"))
+    assert main(["web"]) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "no manifest.yaml in the folder of own pictures" in error

@@ -5,6 +5,7 @@ Needs neither the internet, node/npm nor resvg: it only reads the committed file
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +13,26 @@ import pytest
 import yaml
 from PIL import Image
 
-from images.manifest import DEFAULT_MANIFEST, Manifest, ManifestError, load_manifest
+from images.manifest import (
+    DEFAULT_MANIFEST,
+    Manifest,
+    ManifestError,
+    Picture,
+    PictureSource,
+    load_manifest,
+    load_picture_bank,
+)
+from images.render import PictureRenderer
 
 IMAGES_DIR = DEFAULT_MANIFEST.parent
+
+
+def fluent(picture: Picture) -> PictureSource:
+    """The shipped pictures all come from Fluent Emoji."""
+    assert isinstance(picture.source, PictureSource), picture.id
+    return picture.source
+
+
 SPEC = IMAGES_DIR / "tools" / "pictures.yaml"
 LICENSE = IMAGES_DIR / "LICENSE-fluent-emoji.txt"
 
@@ -131,8 +149,8 @@ def spec() -> dict[str, Any]:
 def test_shipped_manifest_loads_with_source_and_licence(bank: Manifest) -> None:
     for picture in bank.pictures:
         assert picture.file == f"pictures/{picture.id}.png"
-        assert picture.source.package == "@iconify-json/fluent-emoji"
-        assert picture.source.version == "1.2.7"
+        assert fluent(picture).package == "@iconify-json/fluent-emoji"
+        assert fluent(picture).version == "1.2.7"
         assert picture.license == "MIT"
 
 
@@ -195,16 +213,16 @@ def test_manifest_is_generated_from_the_spec(bank: Manifest, spec: dict[str, Any
         (entry["id"], entry["label"], tuple(entry["tags"]), tuple(entry["icons"]))
         for entry in spec["pictures"]
     ]
-    shipped = [(p.id, p.label, p.tags, p.source.icons) for p in bank.pictures]
+    shipped = [(p.id, p.label, p.tags, fluent(p).icons) for p in bank.pictures]
     assert shipped == wanted
-    assert {p.source.version for p in bank.pictures} == {spec["source"]["version"]}
+    assert {fluent(p).version for p in bank.pictures} == {spec["source"]["version"]}
 
 
 def test_composed_pictures_list_every_icon_they_use(bank: Manifest, spec: dict[str, Any]) -> None:
     composed = {entry["id"] for entry in spec["pictures"] if "layout" in entry}
     assert set(MUST_BE_COMPOSED) <= composed
     for picture_id in composed:
-        icons = bank.get(picture_id).source.icons
+        icons = fluent(bank.get(picture_id)).icons
         assert len(icons) >= 2, picture_id
         assert len(set(icons)) == len(icons), picture_id
 
@@ -300,3 +318,89 @@ def test_a_bad_id_is_refused_and_named(tmp_path: Path, bad_id: str) -> None:
     with pytest.raises(ManifestError, match=r"pictures\.0\.id") as caught:
         load_manifest(path)
     assert bad_id in str(caught.value)
+
+
+# ----- an organisation's own pictures (POPBOT_IMAGES_DIR) -----------------------------------
+
+
+def _own_folder(
+    tmp_path: Path, entries: list[dict[str, object]], photo: bytes | None = None
+) -> Path:
+    """A folder with a photo 'kassa.jpg' and a manifest listing `entries`."""
+    folder = tmp_path / "eigen"
+    folder.mkdir()
+    if photo is None:
+        buffer = io.BytesIO()
+        Image.new("RGB", (640, 480), (200, 120, 40)).save(buffer, "JPEG")
+        photo = buffer.getvalue()
+    (folder / "kassa.jpg").write_bytes(photo)
+    (folder / "manifest.yaml").write_text(
+        yaml.safe_dump({"pictures": entries}, allow_unicode=True), encoding="utf-8"
+    )
+    return folder
+
+
+OWN_ENTRY: dict[str, object] = {
+    "id": "own_checkout",
+    "label": "Kassa",
+    "tags": ["droom", "werk"],
+    "file": "kassa.jpg",
+    "source": {"owner": "Maatwerkbedrijf De Schakel", "note": "foto van onze winkel"},
+    "license": "eigendom van De Schakel",
+}
+
+
+def test_own_pictures_join_the_bank_and_their_tags(tmp_path: Path) -> None:
+    bank = load_picture_bank(_own_folder(tmp_path, [OWN_ENTRY]))
+    shipped = load_manifest()
+    assert len(bank.pictures) == len(shipped.pictures) + 1
+    assert bank.get("own_checkout").label == "Kassa"
+    assert bank.path("own_checkout").read_bytes()[:2] == b"\xff\xd8"
+    assert [p.id for p in bank.with_tag("droom")][-1] == "own_checkout"
+    assert bank.path("home") == shipped.path("home")
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        ({"id": "home"}, "picture id 'home' is already a picture of POP-bot"),
+        ({"file": "weg.jpg"}, "picture files missing: weg.jpg"),
+        ({"source": {"package": "x"}}, "source"),
+        ({"label": ""}, "label"),
+    ],
+)
+def test_a_broken_own_picture_is_named(
+    tmp_path: Path, change: dict[str, object], problem: str
+) -> None:
+    folder = _own_folder(tmp_path, [{**OWN_ENTRY, **change}])
+    with pytest.raises(ManifestError) as caught:
+        load_picture_bank(folder)
+    assert str(caught.value).startswith(str(folder / "manifest.yaml"))
+    assert problem in str(caught.value)
+
+
+def test_a_file_that_is_no_picture_is_named(tmp_path: Path) -> None:
+    folder = _own_folder(tmp_path, [OWN_ENTRY], photo=b"this is not a photo")
+    with pytest.raises(
+        ManifestError, match=r"kassa\.jpg \(picture 'own_checkout'\): not a picture"
+    ):
+        load_picture_bank(folder)
+
+
+def test_a_folder_without_a_manifest_is_named(tmp_path: Path) -> None:
+    with pytest.raises(ManifestError, match=r"no manifest\.yaml in the folder of own pictures"):
+        load_picture_bank(tmp_path)
+
+
+def test_an_own_photo_is_drawn_in_the_grid(tmp_path: Path) -> None:
+    bank = load_picture_bank(_own_folder(tmp_path, [OWN_ENTRY]))
+    grid = PictureRenderer(bank, tmp_path / "cache").grid(["home", "own_checkout"])
+    with Image.open(grid.path) as drawn:
+        rgb = drawn.convert("RGB")
+    red, green, blue = (rgb.getchannel(band).tobytes() for band in "RGB")
+    photo_like = sum(
+        1
+        for r, g, b in zip(red, green, blue, strict=True)
+        if abs(r - 200) + abs(g - 120) + abs(b - 40) < 30
+    )
+    assert photo_like > 10_000, "the orange photo fills its card"
