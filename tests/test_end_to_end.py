@@ -137,3 +137,39 @@ def test_whole_droompagina_survives_sigkill_and_exports(
     }
     assert answers[("need", first_label)]["answer"]["text"] == "Een opleiding volgen."
     assert answers[("first_step", None)]["answer"]["text"] == "Morgen bel ik de VDAB."
+
+
+def test_prentenbeeld_over_http_ends_with_its_picture_and_export(
+    api: FakeBotApi, bot_env: dict[str, str], tmp_path: Path
+) -> None:
+    bot = Bot(bot_env, tmp_path / "bot.log")
+    bot.start(api)
+    bea: Participant = api.participant(USER + 1, "Bea", timeout=20)
+    bea.say("/start")
+    bea.tap("✅ Ja, dat mag")
+    grid = bea.tap("🪞 Prentenbeeld")[-1]
+    assert grid.kind == "photo"
+    chosen = grid.button_texts[0].split(" ", 1)[1]
+    bea.tap(grid.button_texts[0], message_id=grid.message_id)
+    question = bea.tap("🏁 Klaar")[-1]
+    assert question.kind == "photo" and chosen in (question.text or "")
+    bea.tap("💪 Ja, goed")
+    bea.tap("👍 Ja")
+    finished = bea.say("Elke week oefenen.")
+    picture = next(m for m in finished if m.kind == "photo")
+    assert "Dit ben jij" in (picture.text or "") and picture.photo is not None
+    assert api.uploaded_photo(picture.photo)[:3] == b"\xff\xd8\xff"
+    assert "🪞 Prentenbeeld ✅" in texts(finished)
+    assert bot.stop() == 0
+
+    export = subprocess.run(
+        [sys.executable, "-m", "bot", "export", str(USER + 1)],
+        env=bot_env,
+        capture_output=True,
+        check=True,
+    )
+    (run,) = json.loads(export.stdout)["runs"]
+    assert run["method"] == "prentenbeeld" and run["status"] == "finished"
+    said = {(s["step"], (s["about"] or {}).get("label")): s["answer"] for s in run["steps"]}
+    assert said[("side", chosen)]["label"] == "💪 Ja, goed"
+    assert said[("how", chosen)]["text"] == "Elke week oefenen."
