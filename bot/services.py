@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from bot.coaching import Coaching
@@ -15,6 +17,9 @@ from images.hooks import IMAGE_HOOKS
 from images.manifest import Manifest, load_picture_bank
 from images.render import PictureRenderer
 from storage.repository import Clock, Repository, utc_now
+
+CACHE_UNUSED_FOR = timedelta(days=30)
+"""Rendered images nobody asked for this long are deleted at start."""
 
 
 @dataclass
@@ -36,6 +41,7 @@ class Services:
         data_dir: Path = settings.data_dir
         repository = await Repository.open(data_dir, clock)
         renderer = PictureRenderer(pictures, data_dir / "cache" / "images")
+        await asyncio.to_thread(renderer.prune, CACHE_UNUSED_FOR)
         homework = HomeworkService(repository, engines, clock)
         conversation = Conversation(repository, engines, data_dir, homework)
         coaching = Coaching(repository, settings.web_url, clock)

@@ -16,8 +16,10 @@ import json
 import os
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from PIL import Image, ImageFont, ImageOps
@@ -163,9 +165,26 @@ class PictureRenderer:
                 self._sources[picture_id] = (data, hashlib.sha256(data).hexdigest())
             return self._sources[picture_id]
 
+    def prune(self, unused_for: timedelta) -> int:
+        """Delete cached images nobody asked for in `unused_for`; returns how many. They are
+        made again when asked for (and Telegram keeps the ones it has by file_id)."""
+        cutoff = time.time() - unused_for.total_seconds()
+        pruned = 0
+        for path in self._cache_dir.glob("*.jpg"):
+            with contextlib.suppress(FileNotFoundError):
+                seen = path.stat()
+                if max(seen.st_atime, seen.st_mtime) < cutoff:
+                    path.unlink()
+                    pruned += 1
+        return pruned
+
     def _cached(self, key: str, draw: Callable[[], Image.Image]) -> RenderedImage:
         path = self._cache_dir / f"{key}.jpg"
         found = _existing(key, path)
+        if found is not None:
+            with contextlib.suppress(OSError):
+                # In use: keep it when the cache is pruned (the access time, not the content's).
+                os.utime(path, ns=(time.time_ns(), path.stat().st_mtime_ns))
         if found is None:
             with self._render_lock:
                 found = _existing(key, path)  # another thread may have just written it

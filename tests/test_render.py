@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import itertools
+import os
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -413,3 +416,17 @@ def test_failed_write_leaves_no_file(
     assert list(renderer._cache_dir.iterdir()) == []
     monkeypatch.undo()
     assert opened(renderer.grid(IDS[:2])).width > 0
+
+
+def test_pruning_deletes_images_unused_for_long_and_keeps_those_in_use(
+    renderer: PictureRenderer,
+) -> None:
+    old, used, fresh = (renderer.grid(IDS[:n]) for n in (1, 2, 3))
+    long_ago = time.time() - timedelta(days=40).total_seconds()
+    for image in (old, used):
+        os.utime(image.path, (long_ago, long_ago))
+    assert renderer.grid(IDS[:2]) == used  # asked for again: in use
+    assert renderer.prune(timedelta(days=30)) == 1
+    assert not old.path.exists() and used.path.exists() and fresh.path.exists()
+    again = renderer.grid(IDS[:1])
+    assert again.key == old.key and again.path.exists(), "made again when asked for"
