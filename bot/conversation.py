@@ -94,7 +94,7 @@ class Conversation:
             if isinstance(incoming, Start) and incoming.join_code:
                 joined = await self._join(participant, incoming.join_code)
                 incoming = Start()
-            run = await self._repository.open_run(participant.id)
+            run = await self._open_run(participant)
             if run is None:
                 return joined + await self._in_menu(participant, incoming)
             return joined + await self._in_run(participant, run, incoming)
@@ -106,7 +106,7 @@ class Conversation:
             participant = await self._repository.participant(channel, external_id)
             if participant is None or not participant.consent_given:
                 return [Reply(GREETING), _consent_question()]
-            run = await self._repository.open_run(participant.id)
+            run = await self._open_run(participant)
             if run is None:
                 return [
                     *await self._last_result(participant),
@@ -117,6 +117,12 @@ class Conversation:
             engine = self._engines[run.flow_id]
             answers = await self._repository.answers(run.id)
             return self._scoped(run, (engine.current(run.state, answers),))
+
+    async def _open_run(self, participant: Participant) -> StoredRun | None:
+        """The run she is in, if its method still exists (a removed flow file would otherwise
+        leave her stuck): then she is back at the menu and the old run stays stored."""
+        run = await self._repository.open_run(participant.id)
+        return run if run is not None and run.flow_id in self._engines else None
 
     async def _open_homework(self, participant: Participant) -> list[Reply]:
         return await self._homework.open_homework(participant) if self._homework else []

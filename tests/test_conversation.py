@@ -16,6 +16,7 @@ from bot.conversation import (
     MENU_QUESTION,
     VOICE_FAILED,
     Conversation,
+    Start,
     VoiceNote,
 )
 from flows import wording
@@ -378,3 +379,20 @@ async def test_after_a_finished_method_its_picture_stays_above_the_menu(
     assert result.image is not None and result.image.hook == "collage"
     assert result.image.pictures == chosen.pictures and result.buttons == ()
     assert menu.text == MENU_QUESTION
+
+
+async def test_a_run_of_a_method_that_was_removed_does_not_trap_her(
+    conversation: Conversation,
+    repository: Repository,
+    engines: dict[str, FlowEngine],
+    data_dir: Path,
+) -> None:
+    talk = Transcript(conversation)
+    await at_first_why(talk)
+    without = {flow_id: engine for flow_id, engine in engines.items() if flow_id != "droompagina"}
+    later = Conversation(repository, without, data_dir)
+    replies = await later.handle("telegram", talk.user, Start())
+    assert texts(replies) == [GREETING, MENU_QUESTION]
+    assert (await later.current("telegram", talk.user))[-1].text == MENU_QUESTION
+    (kept,) = await runs_of(repository)
+    assert kept.flow_id == "droompagina" and kept.status == "active", "her answers stay stored"
