@@ -53,7 +53,8 @@ class CoachPortal:
     def routes(self) -> list[Route]:
         return [
             Route("/coach", self.participants),
-            Route("/coach/aanmelden/{token}", self.sign_in),
+            Route("/coach/aanmelden/{token}", self.confirm_sign_in),
+            Route("/coach/aanmelden/{token}", self.sign_in, methods=["POST"]),
             Route("/coach/afmelden", self.sign_out, methods=["POST"]),
             Route("/coach/deelnemer/{participant:int}", self.participant),
             Route("/coach/deelnemer/{participant:int}/naam", self.rename, methods=["POST"]),
@@ -66,18 +67,18 @@ class CoachPortal:
 
     # ----- signing in and out ----------------------------------------------------------------
 
+    async def confirm_sign_in(self, request: Request) -> Response:
+        """Opening the link only asks to confirm: a preview or a mail scanner that opens it
+        does not use it up."""
+        coach = await self._services.coaching.sign_in_coach(request.path_params["token"])
+        if coach is None:
+            return self._link_refused()
+        return self._page("coach_sign_in.html", name=coach.name)
+
     async def sign_in(self, request: Request) -> Response:
         coach = await self._services.coaching.sign_in(request.path_params["token"])
         if coach is None:
-            return self._page(
-                "coach_message.html",
-                status=403,
-                title="Deze link werkt niet (meer)",
-                message=(
-                    "Een aanmeldlink werkt één keer en 15 minuten lang. Vraag een nieuwe "
-                    "met /portaal in Telegram, of met popbot coach login."
-                ),
-            )
+            return self._link_refused()
         response = RedirectResponse("/coach", status_code=303)
         session = {"coach": coach.id, "csrf": secrets.token_urlsafe(16)}
         response.set_cookie(
@@ -274,6 +275,17 @@ class CoachPortal:
     def _telegram_link(self, coach: Coach) -> str | None:
         bot = self._services.settings.telegram_bot_username
         return f"https://t.me/{bot}?start={coach.join_code}" if bot else None
+
+    def _link_refused(self) -> Response:
+        return self._page(
+            "coach_message.html",
+            status=403,
+            title="Deze link werkt niet (meer)",
+            message=(
+                "Een aanmeldlink werkt één keer en 15 minuten lang. Vraag een nieuwe "
+                "met /portaal in Telegram, of met popbot coach login."
+            ),
+        )
 
     def _signed_out(self) -> Response:
         return self._page(

@@ -73,6 +73,13 @@ class Coaching:
         await self._coaches.add_sign_in(coach.id, token_hash(token), expires)
         return f"{self._web_url}/coach/aanmelden/{token}"
 
+    async def sign_in_coach(self, token: str) -> Coach | None:
+        """The coach a sign-in link is for, without using it up (for the page that asks her
+        to confirm: a link preview or mail scanner that opens the link must not burn it)."""
+        if not token or len(token) > 100:
+            return None
+        return await self._coaches.sign_in_coach(token_hash(token))
+
     async def sign_in(self, token: str) -> Coach | None:
         """The coach a sign-in link belongs to; the link is used up."""
         if not token or len(token) > 100:

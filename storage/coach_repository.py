@@ -83,6 +83,17 @@ class CoachRepository:
         )
         await self._db.commit()
 
+    async def sign_in_coach(self, token_hash: str) -> Coach | None:
+        """The coach of a sign-in link that is neither used nor expired; it stays unused."""
+        now = self._clock().astimezone(UTC).isoformat()
+        async with self._db.execute(
+            "SELECT coach_id FROM coach_sign_ins"
+            " WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?",
+            (token_hash, now),
+        ) as found:
+            row = await found.fetchone()
+        return await self.by_id(row["coach_id"]) if row else None
+
     async def use_sign_in(self, token_hash: str) -> Coach | None:
         """The coach of a sign-in link that is neither used nor expired; it is used now."""
         now = self._clock().astimezone(UTC)

@@ -40,6 +40,14 @@ def popbot_coach(chat: WebChat, *args: str) -> dict[str, str]:
     return dict(line.split(": ", 1) for line in done.stdout.splitlines())
 
 
+def sign_in(page: Page, link: str) -> None:
+    """Open a one-time link and confirm, as a coach does."""
+    page.goto(link)
+    expect(page.get_by_role("heading", name="Aanmelden als")).to_be_visible()
+    page.get_by_role("button", name="Aanmelden").click()
+    page.wait_for_load_state()
+
+
 def sign_in_link(printed: dict[str, str], chat: WebChat) -> str:
     link = printed["Portaal (werkt één keer, 15 minuten)"]
     assert link.startswith(f"{chat.url}/coach/aanmelden/")
@@ -139,7 +147,7 @@ def test_a_coach_signs_in_and_sees_her_participant(browser: Browser, web: WebCha
     blocked: list[str] = []
     page = desktop.new_page()
     page.on("console", lambda m: blocked.append(m.text) if "Content Security" in m.text else None)
-    page.goto(first_link)
+    sign_in(page, first_link)
     assert page.url == f"{web.url}/coach"
     expect(page.get_by_role("heading", name="Mijn deelnemers")).to_be_visible()
     only_participant(page, "Deelnemer 1")
@@ -175,7 +183,7 @@ def test_a_coach_signs_in_and_sees_her_participant(browser: Browser, web: WebCha
         viewport=PHONE, device_scale_factor=2, has_touch=True, bypass_csp=True, locale="nl-BE"
     )
     small = phone.new_page()
-    small.goto(sign_in_link(popbot_coach(web, "login", "Sara"), web))
+    sign_in(small, sign_in_link(popbot_coach(web, "login", "Sara"), web))
     only_participant(small, "Mia")
     no_sideways_scrolling(small)
     assert phone_labels(small)[1:] == [

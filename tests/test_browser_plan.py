@@ -16,7 +16,13 @@ from tests.test_browser import (
     browser,  # noqa: F401 (the fixture)
     web,  # noqa: F401 (the fixture)
 )
-from tests.test_browser_coach import DESKTOP, join_and_record, popbot_coach, sign_in_link
+from tests.test_browser_coach import (
+    DESKTOP,
+    join_and_record,
+    popbot_coach,
+    sign_in,
+    sign_in_link,
+)
 
 
 def test_homework_action_plan_and_pdf(browser: Browser, web: WebChat) -> None:  # noqa: F811
@@ -27,7 +33,7 @@ def test_homework_action_plan_and_pdf(browser: Browser, web: WebChat) -> None:  
 
     coach = browser.new_context(viewport=DESKTOP, accept_downloads=True)
     page = coach.new_page()
-    page.goto(sign_in_link(printed, web))
+    sign_in(page, sign_in_link(printed, web))
     page.get_by_role("link", name="Deelnemer").first.click()
 
     page.get_by_label("Methode").select_option("droompagina")

@@ -64,7 +64,7 @@ class Portal:
     async def signed_in(self, coach: Coach) -> httpx.AsyncClient:
         client = self.client()
         link = await self.services.coaching.sign_in_link(coach)
-        response = await client.get(link.removeprefix(self.services.settings.web_url))
+        response = await client.post(link.removeprefix(self.services.settings.web_url))
         assert response.status_code == 200 and "Mijn deelnemers" in response.text
         return client
 

@@ -29,7 +29,7 @@ class Portal:
         """Add a coach, sign in, and let one Telegram participant join her; returns the
         participant's id."""
         added = await self.services.coaching.add_coach(name)
-        await self.client.get(added.sign_in_link.removeprefix(self.services.settings.web_url))
+        await self.client.post(added.sign_in_link.removeprefix(self.services.settings.web_url))
         user = f"tg-{added.coach.id}"
         conversation = self.services.conversation
         consent = await conversation.handle("telegram", user, Start(added.coach.join_code))

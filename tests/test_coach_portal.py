@@ -86,7 +86,7 @@ class Portal:
 
     async def signed_in(self, coach: Coach) -> httpx.AsyncClient:
         client = self.web.new_client()
-        response = await client.get(await self.link(coach))
+        response = await client.post(await self.link(coach))
         assert response.status_code == 200 and SESSION_COOKIE in client.cookies
         return client
 
@@ -130,9 +130,22 @@ async def portal(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Portal]:
     await services.close()
 
 
+async def test_opening_the_link_asks_to_confirm_and_does_not_use_it(portal: Portal) -> None:
+    """A link preview or mail scanner that opens the link must not burn it."""
+    link = await portal.link(portal.sara)
+    scanner = portal.web.new_client()
+    for _ in range(2):
+        shown = await scanner.get(link)
+        assert shown.status_code == 200 and "Aanmelden als Sara" in shown.text
+        assert SESSION_COOKIE not in scanner.cookies
+    coach = portal.web.new_client()
+    assert (await coach.post(link)).status_code == 200 and SESSION_COOKIE in coach.cookies
+    assert (await portal.web.new_client().get(link)).status_code == 403, "used now"
+
+
 async def test_signing_in_sets_a_session_cookie_and_shows_the_list(portal: Portal) -> None:
     client = portal.web.new_client()
-    response = await client.get(await portal.link(portal.sara), follow_redirects=False)
+    response = await client.post(await portal.link(portal.sara), follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"] == "/coach"
     cookie = response.headers["set-cookie"].lower()
     assert cookie.startswith(f"{SESSION_COOKIE}=") and "httponly" in cookie
@@ -151,15 +164,17 @@ async def test_signing_in_sets_a_session_cookie_and_shows_the_list(portal: Porta
 
 async def test_a_reused_or_expired_link_is_refused(portal: Portal) -> None:
     used = await portal.link(portal.sara)
-    await portal.web.new_client().get(used)
+    await portal.web.new_client().post(used)
     again = portal.web.new_client()
-    refused = await again.get(used)
-    assert refused.status_code == 403 and "werkt niet" in refused.text
+    for ask in (again.get, again.post):
+        refused = await ask(used)
+        assert refused.status_code == 403 and "werkt niet" in refused.text
     assert SESSION_COOKIE not in again.cookies
     late = await portal.link(portal.sara)
     portal.clock.now += timedelta(minutes=16)
-    expired = await again.get(late)
-    assert expired.status_code == 403 and SESSION_COOKIE not in again.cookies
+    for ask in (again.get, again.post):
+        expired = await ask(late)
+        assert expired.status_code == 403 and SESSION_COOKIE not in again.cookies
     assert (await again.get("/coach")).status_code == 401
 
 

@@ -82,7 +82,7 @@ class Portal:
         client = httpx.AsyncClient(transport=self.app, base_url=BASE, follow_redirects=True)
         self.stack.push_async_callback(client.aclose)
         link = await self.services.coaching.sign_in_link(coach)
-        response = await client.get(link.removeprefix(self.services.settings.web_url))
+        response = await client.post(link.removeprefix(self.services.settings.web_url))
         assert response.status_code == 200 and SESSION_COOKIE in client.cookies
         return client
 

@@ -75,7 +75,7 @@ async def web(tmp_path: Path) -> AsyncIterator[Web]:
         sara = (await services.coaching.add_coach("Sara")).coach
         await services.repository.coaches.join(mia.id, sara.id)
         link = await services.coaching.sign_in_link(sara)
-        await coach.get(link.removeprefix(services.settings.web_url))
+        await coach.post(link.removeprefix(services.settings.web_url))
         assert SESSION_COOKIE in coach.cookies
         yield Web(services, participant, coach, mia, sara)
 
