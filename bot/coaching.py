@@ -15,6 +15,7 @@ from storage.repository import Clock, Repository, utc_now
 SIGN_IN_MINUTES = 15
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 JOIN_CODE_LENGTH = 6
+JOIN_CODE = re.compile(rf"[{CODE_ALPHABET}]{{{JOIN_CODE_LENGTH}}}")
 TELEGRAM_CODE_LENGTH = 10
 _NAME = re.compile(r"\S(.{0,58}\S)?")
 
@@ -30,7 +31,17 @@ class NewCoach:
 
 
 def new_code(length: int) -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+    """A code with at least one digit, so that no everyday word ("dankje") looks like one."""
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+        if any(char.isdigit() for char in code):
+            return code
+
+
+def looks_like_join_code(text: str) -> bool:
+    """Whether what someone typed can be a join code (six code characters, one a digit)."""
+    code = normal_code(text)
+    return bool(JOIN_CODE.fullmatch(code)) and any(char.isdigit() for char in code)
 
 
 def normal_code(text: str) -> str:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.action_plan import ActionPlan
-from bot.coaching import normal_code
+from bot.coaching import JOIN_CODE, looks_like_join_code, normal_code
 from bot.homework import HomeworkService
 from bot.plan_message import plan_reply
 from flows.answers import VoiceAnswer
@@ -24,7 +24,6 @@ from flows.engine import FlowEngine, Outcome
 from storage.repository import Participant, Repository, StoredRun
 
 _SUFFIX = re.compile(r"\.[a-z0-9]{1,5}")
-_JOIN_CODE = re.compile(r"[A-Z2-9]{6}")
 CONSENT_SCOPE = "c"
 MENU_SCOPE = "m"
 RUN_SCOPE_PREFIX = "r"
@@ -200,7 +199,7 @@ class Conversation:
         if isinstance(incoming, Start):
             homework = await self._open_homework(participant)
             return [Reply(GREETING), *homework, await self._menu(participant, MENU_QUESTION)]
-        if isinstance(incoming, TextIn) and _JOIN_CODE.fullmatch(normal_code(incoming.text)):
+        if isinstance(incoming, TextIn) and looks_like_join_code(incoming.text):
             joined = await self._join(participant, incoming.text)
             return [
                 *(joined or [Reply(UNKNOWN_CODE)]),
@@ -286,7 +285,7 @@ def _consent_question(join_code: str = "") -> Reply:
     """The consent buttons; a coach's join code rides along on ✅, so that nothing is kept
     before the participant said yes."""
     code = normal_code(join_code)
-    yes = f"yes:{code.lower()}" if _JOIN_CODE.fullmatch(code) else "yes"
+    yes = f"yes:{code.lower()}" if JOIN_CODE.fullmatch(code) else "yes"
     buttons = ((Button(yes, CONSENT_YES), Button("no", CONSENT_NO)),)
     return Reply(CONSENT_QUESTION, buttons, scope=CONSENT_SCOPE)
 

@@ -57,6 +57,8 @@ async def test_codes_differ_between_coaches(coaching: Coaching) -> None:
     coaches = [(await coaching.add_coach(f"Coach {n}")).coach for n in range(12)]
     assert len({c.join_code for c in coaches}) == 12
     assert len({c.telegram_code for c in coaches}) == 12
+    # A digit in every code, so that a typed everyday word is never taken for one.
+    assert all(any(char.isdigit() for char in c.join_code) for c in coaches)
 
 
 async def test_names_are_unique(coaching: Coaching) -> None:

@@ -153,8 +153,17 @@ async def test_an_unknown_code_gets_a_hint(chat: Chat) -> None:
     sara = await add(chat, "Sara")
     await chat.text(7, "/start")
     await chat.press(7, "c:yes")
-    unknown = "ZZZZZZ" if sara.join_code != "ZZZZZZ" else "YYYYYY"
+    unknown = "ZZZ9ZZ" if sara.join_code != "ZZZ9ZZ" else "YYY9YY"
     answered = sent(await chat.text(7, unknown))
     assert answered[0].params["text"] == UNKNOWN_CODE
     assert buttons(answered[-1]) == ["m:droompagina", "m:prentenbeeld"]
     assert await coach_of(chat, 7) is None
+
+
+async def test_an_everyday_word_of_six_letters_is_no_code(chat: Chat) -> None:
+    await add(chat, "Sara")
+    await chat.text(7, "/start")
+    await chat.press(7, "c:yes")
+    answered = sent(await chat.text(7, "dankje"))
+    assert UNKNOWN_CODE not in [call.params["text"] for call in answered]
+    assert buttons(answered[-1]) == ["m:droompagina", "m:prentenbeeld"]
