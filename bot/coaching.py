@@ -15,7 +15,8 @@ from storage.repository import Clock, Repository, utc_now
 SIGN_IN_MINUTES = 15
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 JOIN_CODE_LENGTH = 6
-JOIN_CODE = re.compile(rf"[{CODE_ALPHABET}]{{{JOIN_CODE_LENGTH}}}")
+JOIN_CODE = re.compile(rf"[A-Z0-9]{{{JOIN_CODE_LENGTH}}}")
+"""What may be a join code when read back (lenient; the database decides whether it is one)."""
 TELEGRAM_CODE_LENGTH = 10
 _NAME = re.compile(r"\S(.{0,58}\S)?")
 
