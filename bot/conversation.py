@@ -25,6 +25,7 @@ from storage.repository import Participant, Repository, StoredRun
 
 _SUFFIX = re.compile(r"\.[a-z0-9]{1,5}")
 CONSENT_SCOPE = "c"
+SWITCH_SCOPE = "j"
 MENU_SCOPE = "m"
 RUN_SCOPE_PREFIX = "r"
 
@@ -45,6 +46,12 @@ HINT_OLD_BUTTON = "Die knop is oud. Kijk naar de nieuwste vraag. 👇"
 VOICE_FAILED = "Dat bericht kwam niet goed door. Probeer het nog eens. 🙏"
 JOINED = "Je coach is nu {name}. 🤝"
 UNKNOWN_CODE = "Die code ken ik niet. Vraag hem nog eens aan je coach. 🤔"
+SWITCH_QUESTION = (
+    "Je coach is nu {current}.\nWil je naar {new} gaan? 🤝\n{new} ziet dan al je antwoorden."
+)
+SWITCH_YES = "✅ Ja, naar de nieuwe coach"
+SWITCH_NO = "❌ Nee, blijven"
+SWITCH_KEPT = "Oké, je coach blijft dezelfde. 👍"
 
 
 @dataclass(frozen=True)
@@ -92,7 +99,19 @@ class Conversation:
             joined: list[Reply] = []
             if isinstance(incoming, Start) and incoming.join_code:
                 joined = await self._join(participant, incoming.join_code)
+                if _asks_to_switch(joined):
+                    return joined
                 incoming = Start()
+            elif isinstance(incoming, Tap) and incoming.scope == SWITCH_SCOPE:
+                answer, _, code = incoming.action.partition(":")
+                if answer == "yes" and code:
+                    joined = await self._join(participant, code, confirmed=True)
+                else:
+                    joined = [Reply(SWITCH_KEPT)]
+                run = await self._open_run(participant)
+                if run is None:
+                    return [*joined, await self._menu(participant, MENU_QUESTION)]
+                return joined + await self._in_run(participant, run, Resume())
             run = await self._open_run(participant)
             if run is None:
                 return joined + await self._in_menu(participant, incoming)
@@ -176,12 +195,20 @@ class Conversation:
             return [Reply(GREETING), _consent_question(incoming.join_code)]
         return [Reply(HINT_CONSENT), _consent_question()]
 
-    async def _join(self, participant: Participant, join_code: str) -> list[Reply]:
-        """Join the coach of this code; a code nobody has is passed over."""
+    async def _join(
+        self, participant: Participant, join_code: str, *, confirmed: bool = False
+    ) -> list[Reply]:
+        """Join the coach of this code; a code nobody has is passed over. Moving from one
+        coach to another is asked first: the new coach would see all her answers."""
         code = normal_code(join_code)
         coach = await self._repository.coaches.by_join_code(code) if code else None
         if coach is None:
             return []
+        if participant.coach_id not in (None, coach.id) and not confirmed:
+            current = await self._repository.coaches.by_id(participant.coach_id or 0)
+            buttons = ((Button(f"yes:{code.lower()}", SWITCH_YES), Button("no", SWITCH_NO)),)
+            text = SWITCH_QUESTION.format(current=current.name if current else "?", new=coach.name)
+            return [Reply(text, buttons, scope=SWITCH_SCOPE)]
         await self._repository.coaches.join(participant.id, coach.id)
         return [Reply(JOINED.format(name=coach.name))]
 
@@ -201,6 +228,8 @@ class Conversation:
             return [Reply(GREETING), *homework, await self._menu(participant, MENU_QUESTION)]
         if isinstance(incoming, TextIn) and looks_like_join_code(incoming.text):
             joined = await self._join(participant, incoming.text)
+            if _asks_to_switch(joined):
+                return joined
             return [
                 *(joined or [Reply(UNKNOWN_CODE)]),
                 await self._menu(participant, MENU_QUESTION),
@@ -295,3 +324,8 @@ def _keeps_voice(outcome: Outcome, event: Event) -> bool:
         isinstance(answer, VoiceAnswer) and answer.file == event.file
         for _, answer in outcome.writes
     )
+
+
+def _asks_to_switch(replies: list[Reply]) -> bool:
+    """Whether joining asked first to move from one coach to another."""
+    return any(reply.scope == SWITCH_SCOPE for reply in replies)

@@ -79,8 +79,15 @@ async def test_a_participant_who_joins_another_coach_moves_over(
 ) -> None:
     sara, tom = coaches
     talk = await joined(conversation, "1", sara.join_code)
-    replies = await talk.say(tom.join_code.lower())
+    asked = await talk.say(tom.join_code.lower())
+    assert asked[0].text.startswith("Je coach is nu Sara.\nWil je naar Tom gaan?")
+    assert len(await repository.coaches.participants(sara.id)) == 1, "not before she says yes"
+    await talk.tap("❌ Nee, blijven")
+    assert len(await repository.coaches.participants(sara.id)) == 1
+    await talk.say(tom.join_code)
+    replies = await talk.tap("✅ Ja, naar de nieuwe coach")
     assert "Je coach is nu Tom. 🤝" in [reply.text for reply in replies]
+    assert replies[-1].text == "Wat wil je doen? Tik op een knop. 👇"
     assert await repository.coaches.participants(sara.id) == []
     assert len(await repository.coaches.participants(tom.id)) == 1
 
@@ -127,3 +134,18 @@ async def test_a_coach_names_only_her_own_participants(
     assert await repository.coaches.name_participant(sara.id, mine, "")
     cleared = await repository.coaches.participant(sara.id, mine)
     assert cleared is not None and cleared.display_name is None
+
+
+async def test_another_coachs_link_asks_before_she_moves(
+    repository: Repository, conversation: Conversation, coaches: tuple[Coach, Coach]
+) -> None:
+    sara, tom = coaches
+    talk = await joined(conversation, "1", sara.join_code)
+    (asked,) = await talk.send(Start(join_code=tom.join_code), "/start tom's code")
+    assert asked.text.startswith("Je coach is nu Sara.\nWil je naar Tom gaan?")
+    assert asked.actions() == {f"yes:{tom.join_code.lower()}", "no"}
+    assert len(await repository.coaches.participants(sara.id)) == 1
+    kept = await talk.tap("❌ Nee, blijven")
+    assert kept[0].text == "Oké, je coach blijft dezelfde. 👍"
+    assert len(await repository.coaches.participants(sara.id)) == 1
+    assert await repository.coaches.participants(tom.id) == []
