@@ -16,7 +16,7 @@ from pathlib import Path
 
 from bot.action_plan import ActionPlan
 from bot.coaching import JOIN_CODE, looks_like_join_code, normal_code
-from bot.homework import HomeworkService
+from bot.homework import LATER_SAID, QUIET_SAID, HomeworkService
 from bot.plan_message import plan_reply
 from flows.answers import VoiceAnswer
 from flows.conversation_types import Button, Event, Reply, Resume, Tap, TextIn, VoiceIn
@@ -102,6 +102,13 @@ class Conversation:
                 if _asks_to_switch(joined):
                     return joined
                 incoming = Start()
+            elif _is_reminder_choice(incoming) and self._homework is not None:
+                assert isinstance(incoming, Tap)
+                said = await self._reminder_choice(participant, incoming.action)
+                run = await self._open_run(participant)
+                if run is None:
+                    return [*said, await self._menu(participant, MENU_QUESTION)]
+                return said + await self._in_run(participant, run, Resume())
             elif isinstance(incoming, Tap) and incoming.scope == SWITCH_SCOPE:
                 answer, _, code = incoming.action.partition(":")
                 if answer == "yes" and code:
@@ -135,6 +142,19 @@ class Conversation:
             engine = self._engines[run.flow_id]
             answers = await self._repository.answers(run.id)
             return self._scoped(run, (engine.current(run.state, answers),))
+
+    async def _reminder_choice(self, participant: Participant, action: str) -> list[Reply]:
+        """A reminder's 'not now' (again tomorrow) or 'no more reminders'."""
+        assert self._homework is not None
+        if action == "quiet":
+            await self._homework.stop_reminders(participant)
+            return [Reply(QUIET_SAID)]
+        homework_id = action.removeprefix("later:")
+        if homework_id.isdigit() and await self._homework.remind_tomorrow(
+            participant, int(homework_id)
+        ):
+            return [Reply(LATER_SAID)]
+        return [Reply(HINT_OLD_BUTTON)]
 
     async def _open_run(self, participant: Participant) -> StoredRun | None:
         """The run she is in, if its method still exists (a removed flow file would otherwise
@@ -329,3 +349,11 @@ def _keeps_voice(outcome: Outcome, event: Event) -> bool:
 def _asks_to_switch(replies: list[Reply]) -> bool:
     """Whether joining asked first to move from one coach to another."""
     return any(reply.scope == SWITCH_SCOPE for reply in replies)
+
+
+def _is_reminder_choice(incoming: Incoming) -> bool:
+    return (
+        isinstance(incoming, Tap)
+        and incoming.scope == MENU_SCOPE
+        and (incoming.action == "quiet" or incoming.action.startswith("later:"))
+    )

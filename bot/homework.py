@@ -27,6 +27,10 @@ NEW_HOMEWORK = "📚 Huiswerk van {coach}: de {title}.\nDoe het voor {due}. 👇
 REMINDER = "⏰ Denk je aan je huiswerk?\nDe {title}, voor morgen. 👇"
 OPEN_HOMEWORK = "📚 Huiswerk: de {title}, voor {due}."
 MENU_SCOPE = "m"
+LATER = "⏰ Morgen"
+QUIET = "🔕 Geen herinneringen"
+LATER_SAID = "Oké, ik vraag het morgen nog eens. ⏰"
+QUIET_SAID = "Oké, je krijgt geen herinneringen meer. 🔕"
 HomeworkState = Literal["open", "bezig", "klaar", "te laat"]
 
 
@@ -126,6 +130,21 @@ class HomeworkService:
             lines.append(HomeworkLine(homework, state, messages))
         return lines
 
+    async def remind_tomorrow(self, participant: Participant, homework_id: int) -> bool:
+        """'Not now': the reminder comes again tomorrow at 10:00 (Brussels)."""
+        homework = await self._repository.homework.get(homework_id)
+        if homework is None or homework.participant_id != participant.id:
+            return False
+        tomorrow = self.today() + timedelta(days=1)
+        again = allowed_moment(datetime.combine(tomorrow, REMINDER_AT, BRUSSELS))
+        await self._repository.homework.add_message(
+            participant.id, "homework_reminder", homework.id, again
+        )
+        return True
+
+    async def stop_reminders(self, participant: Participant) -> None:
+        await self._repository.homework.set_reminders_off(participant.id, off=True)
+
     async def open_homework(self, participant: Participant) -> list[Reply]:
         """A line per homework not done yet, to show above the participant's menu."""
         return [
@@ -158,7 +177,9 @@ class HomeworkService:
             )
         else:
             text = REMINDER.format(title=flow.title)
-        button = ((Button(flow.id, f"{flow.emoji} {flow.title}"),),)
+        button: tuple[tuple[Button, ...], ...] = ((Button(flow.id, f"{flow.emoji} {flow.title}"),),)
+        if message.kind == "homework_reminder":
+            button += ((Button(f"later:{homework.id}", LATER), Button("quiet", QUIET)),)
         image = (
             ImageSpec("collage", flow.cover, title=f"Huiswerk: {flow.title}")
             if flow.cover

@@ -50,6 +50,9 @@ class OutboxSender:
                 if participant is None or not participant.consent_given:
                     log.info("outbox message %s: no participant who agreed", message.id)
                     continue
+                if message.kind == "homework_reminder" and participant.reminders_off_at:
+                    log.info("outbox message %s: she asked for no reminders", message.id)
+                    continue
                 reply = await self._reply(message)
                 if reply is None:
                     log.warning(

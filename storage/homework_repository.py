@@ -73,6 +73,23 @@ class HomeworkRepository:
         assert homework_id is not None
         return Homework(homework_id, participant_id, coach_id, flow_id, due, now)
 
+    async def add_message(
+        self, participant_id: int, kind: MessageKind, homework_id: int, send_after: datetime
+    ) -> None:
+        await self._db.execute(
+            "INSERT INTO outbox (participant_id, kind, homework_id, send_after)"
+            " VALUES (?, ?, ?, ?)",
+            (participant_id, kind, homework_id, _iso(send_after)),
+        )
+        await self._db.commit()
+
+    async def set_reminders_off(self, participant_id: int, off: bool) -> None:
+        await self._db.execute(
+            "UPDATE participants SET reminders_off_at = ? WHERE id = ?",
+            (_iso(self._clock()) if off else None, participant_id),
+        )
+        await self._db.commit()
+
     async def of_participant(self, participant_id: int) -> list[Homework]:
         async with self._db.execute(
             "SELECT * FROM homework WHERE participant_id = ? ORDER BY due_date, id",

@@ -26,6 +26,8 @@ class Participant:
     coach_id: int | None = None
     display_name: str | None = None
     """What her coach calls her; participants are never asked their name."""
+    reminders_off_at: str | None = None
+    """When she said she wants no more reminders."""
 
 
 def participant_from_row(row: aiosqlite.Row) -> Participant:
@@ -38,4 +40,5 @@ def participant_from_row(row: aiosqlite.Row) -> Participant:
         created_at=row["created_at"],
         coach_id=row["coach_id"],
         display_name=row["display_name"],
+        reminders_off_at=row["reminders_off_at"],
     )

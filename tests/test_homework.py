@@ -251,7 +251,7 @@ def sentences(text: str) -> list[str]:
     return [s for s in re.split(r"(?<=[.!?])\s+|\n", text) if s.strip()]
 
 
-async def test_messages_are_short_with_the_cover_and_one_button_that_opens_the_flow(
+async def test_messages_are_short_with_the_cover_and_a_button_that_opens_the_flow(
     services: Services, sara: Coach, clock: FakeClock
 ) -> None:
     talk = Transcript(services.conversation, "4242")
@@ -267,7 +267,49 @@ async def test_messages_are_short_with_the_cover_and_one_button_that_opens_the_f
         assert all(len(sentence.split()) <= 10 for sentence in sentences(reply.text)), reply.text
         assert reply.image is not None and reply.image.hook == "collage"
         assert reply.image.pictures == tuple(cover)
-        assert reply.scope == "m" and reply.buttons == ((Button("droompagina", DROOM),),)
+        assert reply.scope == "m" and reply.buttons[0] == (Button("droompagina", DROOM),)
+    assert new.buttons[1:] == ()
+    assert later.buttons[1:] == (
+        (Button(f"later:{homework.id}", "⏰ Morgen"), Button("quiet", "🔕 Geen herinneringen")),
+    ), "a reminder can be put off or switched off"
     opened = await talk.send(Tap(new.scope, "droompagina"), "tap the homework button")
     run = await services.repository.open_run(mia.id)
     assert run is not None and run.flow_id == "droompagina" and opened
+
+
+async def test_not_now_brings_the_reminder_back_tomorrow_at_ten(
+    services: Services, sara: Coach, clock: FakeClock
+) -> None:
+    talk = Transcript(services.conversation, "4242")
+    mia = await joined(services, sara, talk)
+    homework = await services.homework.assign(sara.id, mia, "droompagina", date(2026, 3, 6))
+    clock.now = datetime(2026, 3, 5, 10, 0, tzinfo=BRUSSELS)
+    said = await talk.send(Tap("m", f"later:{homework.id}"), "tap ⏰ Morgen")
+    assert said[0].text == "Oké, ik vraag het morgen nog eens. ⏰"
+    assert said[-1].actions() >= {"droompagina"}, "back at the menu"
+    *_, again = await services.repository.homework.messages(homework.id)
+    assert again.kind == "homework_reminder"
+    assert datetime.fromisoformat(again.send_after) == datetime(2026, 3, 6, 10, 0, tzinfo=BRUSSELS)
+
+
+async def test_a_later_button_for_someone_elses_homework_changes_nothing(
+    services: Services, sara: Coach
+) -> None:
+    talk = Transcript(services.conversation, "4242")
+    mia = await joined(services, sara, talk)
+    homework = await services.homework.assign(sara.id, mia, "droompagina", date(2026, 3, 6))
+    before = await services.repository.homework.messages(homework.id)
+    other = Transcript(services.conversation, "5353")
+    await joined(services, sara, other)
+    said = await other.send(Tap("m", f"later:{homework.id}"), "forged ⏰ Morgen")
+    assert said[0].text.startswith("Die knop is oud")
+    assert await services.repository.homework.messages(homework.id) == before
+
+
+async def test_no_more_reminders_is_kept(services: Services, sara: Coach) -> None:
+    talk = Transcript(services.conversation, "4242")
+    await joined(services, sara, talk)
+    said = await talk.send(Tap("m", "quiet"), "tap 🔕")
+    assert said[0].text == "Oké, je krijgt geen herinneringen meer. 🔕"
+    mia = await services.repository.participant("telegram", "4242")
+    assert mia is not None and mia.reminders_off_at is not None

@@ -143,7 +143,8 @@ async def test_the_reminder_goes_out_at_10_the_day_before(outbox: Outbox, clock:
     clock.now = local(2026, 3, 5, 10, 0)
     assert await outbox.sender.send_due() == 1
     (reminder,) = outbox.photos()
-    assert "morgen" in reminder.params["caption"] and buttons(reminder) == ["m:droompagina"]
+    assert "morgen" in reminder.params["caption"]
+    assert buttons(reminder)[0] == "m:droompagina" and "m:quiet" in buttons(reminder)
     assert not reminder.uploads  # the same collage, sent again by Telegram's file id
     assert reminder.params["photo"] == "PHOTO-1"
 
@@ -229,3 +230,17 @@ async def test_messages_left_over_from_the_day_wait_for_the_morning(
     clock.now = local(2026, 3, 3, 8, 0)
     assert await outbox.sender.send_due() == 1
     assert len(outbox.photos()) == 1
+
+
+async def test_no_reminders_for_who_asked_for_none(outbox: Outbox, clock: FakeClock) -> None:
+    homework = await give(outbox.services, 4242)
+    assert await outbox.sender.send_due() == 1  # the homework itself
+    assert len(outbox.photos()) == 1
+    mia = await outbox.services.repository.participant("telegram", "4242")
+    assert mia is not None
+    await outbox.services.homework.stop_reminders(mia)
+    clock.now = local(2026, 3, 5, 10, 0)
+    assert await outbox.sender.send_due() == 0
+    assert outbox.photos() == []
+    _, reminder = await outbox.services.repository.homework.messages(homework)
+    assert reminder.sent_at is None
