@@ -60,6 +60,11 @@ class CoachPortal:
             Route("/coach/deelnemer/{participant:int}/naam", self.rename, methods=["POST"]),
             Route("/coach/deelnemer/{participant:int}/huiswerk", self.assign, methods=["POST"]),
             Route(
+                "/coach/deelnemer/{participant:int}/herinneringen",
+                self.reminders_on,
+                methods=["POST"],
+            ),
+            Route(
                 "/coach/deelnemer/{participant:int}/stem/{run:int}/{step}/{item}",
                 self.voice,
             ),
@@ -167,6 +172,15 @@ class CoachPortal:
             reason = str(error) if isinstance(error, HomeworkError) else "geen geldige datum"
             return RedirectResponse(f"{target}?{self.error_query(reason)}", status_code=303)
         return RedirectResponse(f"{target}#huiswerk", status_code=303)
+
+    async def reminders_on(self, request: Request) -> Response:
+        """She switched reminders off in the chat; with her, the coach switches them on."""
+        access = await self.access(request, form=True)
+        if isinstance(access, Response):
+            return access
+        _, _, participant = access
+        await self._services.repository.homework.set_reminders_off(participant.id, off=False)
+        return RedirectResponse(f"/coach/deelnemer/{participant.id}#huiswerk", status_code=303)
 
     async def rename(self, request: Request) -> Response:
         access = await self.access(request, form=True)

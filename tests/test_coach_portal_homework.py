@@ -218,3 +218,29 @@ async def test_no_homework_for_another_coachs_participant(portal: Portal) -> Non
     assert await portal.homework_rows() == 0
     sara = await portal.signed_in(portal.sara)
     assert (await portal.page(sara, portal.mia)).homework == []
+
+
+async def test_reminders_switched_off_in_the_chat_show_and_can_go_on_again(
+    portal: Portal,
+) -> None:
+    sara = await portal.signed_in(portal.sara)
+    before = await portal.page(sara, portal.mia)
+    assert "wil geen herinneringen" not in before.text
+    mia = await portal.services.repository.participant_by_id(portal.mia)
+    assert mia is not None
+    await portal.services.homework.stop_reminders(mia)
+    off = await portal.page(sara, portal.mia)
+    assert "wil geen herinneringen (sinds 02/03/2026)" in off.text
+    path = f"/coach/deelnemer/{portal.mia}/herinneringen"
+    forged = await sara.post(path, data={"csrf": "nee"})
+    assert forged.status_code == 403
+    response = await sara.post(path, data={"csrf": off.token})
+    assert "wil geen herinneringen" not in response.text
+    mia = await portal.services.repository.participant_by_id(portal.mia)
+    assert mia is not None and mia.reminders_off_at is None
+    await portal.services.homework.stop_reminders(mia)
+    tom = await portal.signed_in(portal.tom)
+    toms_token = (await portal.page(tom, portal.tims)).token
+    assert (await tom.post(path, data={"csrf": toms_token})).status_code == 404
+    still_off = await portal.services.repository.participant_by_id(portal.mia)
+    assert still_off is not None and still_off.reminders_off_at is not None
