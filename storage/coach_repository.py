@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import aiosqlite
 
-from storage.records import Clock, Participant, participant_from_row
+from storage.records import Clock, Participant, participant_from_row, stored_time
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ class CoachRepository:
         self._clock = clock
 
     def _now(self) -> str:
-        return self._clock().astimezone(UTC).isoformat(timespec="seconds")
+        return stored_time(self._clock())
 
     async def add(self, name: str, join_code: str, telegram_code: str) -> Coach:
         cursor = await self._db.execute(

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Literal
 
 import aiosqlite
 
-from storage.records import Clock
+from storage.records import Clock, stored_time
 
 MessageKind = Literal["homework", "homework_reminder", "action_plan"]
 
@@ -35,10 +35,6 @@ class OutgoingMessage:
     sent_at: str | None
 
 
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
-
-
 class HomeworkRepository:
     def __init__(self, db: aiosqlite.Connection, clock: Clock) -> None:
         self._db = db
@@ -53,7 +49,7 @@ class HomeworkRepository:
         messages: list[tuple[MessageKind, datetime]],
     ) -> Homework:
         """Store the homework and its messages in one transaction."""
-        now = _iso(self._clock())
+        now = stored_time(self._clock())
         try:
             cursor = await self._db.execute(
                 "INSERT INTO homework (participant_id, coach_id, flow_id, due_date, created_at)"
@@ -64,7 +60,7 @@ class HomeworkRepository:
             await self._db.executemany(
                 "INSERT INTO outbox (participant_id, kind, homework_id, send_after)"
                 " VALUES (?, ?, ?, ?)",
-                [(participant_id, kind, homework_id, _iso(at)) for kind, at in messages],
+                [(participant_id, kind, homework_id, stored_time(at)) for kind, at in messages],
             )
         except BaseException:
             await self._db.rollback()
@@ -79,14 +75,14 @@ class HomeworkRepository:
         await self._db.execute(
             "INSERT INTO outbox (participant_id, kind, homework_id, send_after)"
             " VALUES (?, ?, ?, ?)",
-            (participant_id, kind, homework_id, _iso(send_after)),
+            (participant_id, kind, homework_id, stored_time(send_after)),
         )
         await self._db.commit()
 
     async def set_reminders_off(self, participant_id: int, off: bool) -> None:
         await self._db.execute(
             "UPDATE participants SET reminders_off_at = ? WHERE id = ?",
-            (_iso(self._clock()) if off else None, participant_id),
+            (stored_time(self._clock()) if off else None, participant_id),
         )
         await self._db.commit()
 
@@ -113,7 +109,7 @@ class HomeworkRepository:
     async def claim_due(self, channel: str, limit: int = 20) -> list[OutgoingMessage]:
         """Messages due now for participants on this channel, claimed so that no other
         sender (or a restart) sends them again."""
-        now = _iso(self._clock())
+        now = stored_time(self._clock())
         async with self._db.execute(
             "SELECT outbox.* FROM outbox JOIN participants ON participants.id = participant_id"
             " WHERE claimed_at IS NULL AND send_after <= ? AND participants.channel = ?"
@@ -134,7 +130,7 @@ class HomeworkRepository:
 
     async def mark_sent(self, message_id: int) -> None:
         await self._db.execute(
-            "UPDATE outbox SET sent_at = ? WHERE id = ?", (_iso(self._clock()), message_id)
+            "UPDATE outbox SET sent_at = ? WHERE id = ?", (stored_time(self._clock()), message_id)
         )
         await self._db.commit()
 

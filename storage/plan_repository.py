@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC
 
 import aiosqlite
 
-from storage.records import Clock
+from storage.records import Clock, stored_time
 
 
 @dataclass(frozen=True)
@@ -27,7 +26,7 @@ class PlanRepository:
         self._clock = clock
 
     def _now(self) -> str:
-        return self._clock().astimezone(UTC).isoformat(timespec="seconds")
+        return stored_time(self._clock())
 
     async def current(self, participant_id: int) -> StoredPlan | None:
         """The participant's newest plan."""

@@ -15,6 +15,12 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def stored_time(moment: datetime) -> str:
+    """A moment as every table keeps it: UTC, ISO 8601, to the second. One format, so that
+    times of different tables compare as text."""
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
 @dataclass(frozen=True)
 class Participant:
     id: int

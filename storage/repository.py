@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC
 from pathlib import Path
 from typing import Literal
 
@@ -20,7 +19,7 @@ from storage.coach_repository import CoachRepository
 from storage.database import open_database
 from storage.homework_repository import HomeworkRepository
 from storage.plan_repository import PlanRepository
-from storage.records import Clock, Participant, participant_from_row, utc_now
+from storage.records import Clock, Participant, participant_from_row, stored_time, utc_now
 
 __all__ = [  # the records live in storage.records; callers may take them from here too
     "DATABASE_FILE",
@@ -92,7 +91,7 @@ class Repository:
         await self._db.close()
 
     def _now(self) -> str:
-        return self._clock().astimezone(UTC).isoformat(timespec="seconds")
+        return stored_time(self._clock())
 
     @asynccontextmanager
     async def _transaction(self) -> AsyncIterator[None]:
