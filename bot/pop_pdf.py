@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from itertools import groupby
 from pathlib import Path
 from typing import Any
@@ -17,7 +17,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from weasyprint import HTML, URLFetcher  # type: ignore[import-untyped]
 
 from bot.action_plan import DOMAINS, PARTICIPATION, PHASES, SECTIONS, ActionPlan
-from bot.homework import BRUSSELS
+from bot.homework import brussels_day
 from images.manifest import Manifest
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -37,10 +37,6 @@ _templates = Environment(
 def dutch_day(day: date | None) -> str:
     """dd/mm/jjjj, or nothing."""
     return f"{day:%d/%m/%Y}" if day else ""
-
-
-def _moment_day(moment: str | None) -> str:
-    return dutch_day(datetime.fromisoformat(moment).astimezone(BRUSSELS).date()) if moment else ""
 
 
 def plain(text: str) -> str:
@@ -94,8 +90,8 @@ def chosen(record: Mapping[str, Any] | None, pictures: Manifest) -> list[ShownRu
             ShownRun(
                 title=plain(str(run.get("title") or run.get("method") or "")),
                 state=RUN_STATES.get(str(run.get("status")), str(run.get("status") or "")),
-                started=_moment_day(run.get("started_at")),
-                finished=_moment_day(run.get("finished_at")),
+                started=brussels_day(run["started_at"]) if run.get("started_at") else "",
+                finished=brussels_day(run["finished_at"]) if run.get("finished_at") else "",
                 groups=groups,
             )
         )
