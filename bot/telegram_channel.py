@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import traceback
 from datetime import timedelta
 from pathlib import Path
 
@@ -102,9 +103,11 @@ class TelegramChannel:
         await self._handle(update, context, tap or Unsupported("button"), tapped)
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        # Never log the update itself: it holds what the participant said.
+        # Never log the update, nor the error's message: either may hold what the
+        # participant said (a validation error quotes its input). Where it failed is enough.
         error = context.error
-        log.error("update failed: %s", type(error).__name__, exc_info=error)
+        where = "".join(traceback.format_tb(error.__traceback__)) if error else ""
+        log.error("update failed: %s\n%s", type(error).__name__, where)
 
     async def _handle(
         self,

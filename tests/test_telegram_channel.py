@@ -273,3 +273,16 @@ async def test_too_long_voice_note_is_refused_without_download(chat: Chat) -> No
     assert "getFile" not in [c.method for c in calls]
     assert "2 minuten" in sent(calls)[0].params["text"]
     assert not (chat.services.settings.data_dir / "voice").exists()
+
+
+async def test_a_failure_is_logged_without_what_the_participant_said(
+    chat: Chat, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def broken(channel: str, external_id: str, incoming: object) -> list[object]:
+        raise ValueError(f"could not use {incoming!r}")
+
+    monkeypatch.setattr(chat.services.conversation, "handle", broken)
+    with caplog.at_level("ERROR"):
+        await chat.text(7, "Mijn geheime antwoord")
+    assert "update failed: ValueError" in caplog.text
+    assert "geheime" not in caplog.text
