@@ -53,6 +53,18 @@ class Button:
 
 
 @dataclass(frozen=True)
+class ImagePart:
+    """A piece of a result picture gathered from answers (see flows.models.ResultPart):
+    where it goes, its words, its pictures, the options chosen and the words typed."""
+
+    place: str = ""
+    label: str = ""
+    pictures: tuple[str, ...] = ()
+    values: tuple[str, ...] = ()
+    words: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class ImageSpec:
     """A picture to make with a named renderer hook ("grid", "picture", "collage", "plan")."""
 
@@ -62,6 +74,8 @@ class ImageSpec:
     title: str = ""
     captions: tuple[str, ...] = ()
     """One text per picture, for hooks that need words (a picture may then be "": none)."""
+    parts: tuple[ImagePart, ...] = ()
+    """For result hooks made of parts (a board, a hand, a day clock, a ladder)."""
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ point callers use.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from flows import wording
@@ -23,10 +24,14 @@ from flows.answers import (
 )
 from flows.conversation_types import Event, Reply, Resume, Tap, TextIn, Unsupported, VoiceIn
 from flows.models import (
+    ChoiceStep,
+    EarlierPictures,
     Flow,
     FreeAnswerStep,
+    LoopStep,
     PickAnsweredPictureStep,
     PickPicturesStep,
+    PickPictureStep,
     QuestionStep,
     ResultStep,
 )
@@ -55,15 +60,35 @@ class FlowEngine:
 
     def __init__(self, flow: Flow, pictures: Manifest) -> None:
         self.flow = flow
-        self._route = Route(flow)
+        loop_pictures = {
+            step.id: tuple(picture.id for picture in pictures.with_tag(step.pictures.tag))
+            for step in flow.steps
+            if isinstance(step, LoopStep) and step.pictures is not None
+        }
+        self._route = Route(flow, loop_pictures)
         self._questions = Questions(self._route, pictures)
 
     # ----- entry points -------------------------------------------------------------------
 
-    def start(self) -> Outcome:
-        state = RunState(cursor=self._route.first())
+    def wants_earlier(self) -> tuple[EarlierPictures, ...]:
+        """Which earlier answers of the participant `start` would like to offer first."""
+        return tuple(
+            step.offer_first
+            for step in self._route.steps.values()
+            if isinstance(step, PickPictureStep) and step.offer_first is not None
+        )
+
+    def start(self, earlier: Mapping[EarlierPictures, tuple[str, ...]] | None = None) -> Outcome:
+        """A new run. `earlier`: for what `wants_earlier` names, the pictures she chose."""
+        given = earlier or {}
+        offered = {
+            step.id: given.get(step.offer_first, ())
+            for step in self._route.steps.values()
+            if isinstance(step, PickPictureStep) and step.offer_first is not None
+        }
+        state = RunState(cursor=self._route.first(), earlier=offered)
         replies = [Reply(self.flow.welcome)] if self.flow.welcome else []
-        replies.append(self.question(state, {}))
+        replies += self._asked(state, {})
         return Outcome(state, tuple(replies))
 
     def handle(self, state: RunState, answers: Answers, event: Event) -> Outcome:
@@ -124,7 +149,7 @@ class FlowEngine:
     def pool_of(self, step_id: str) -> tuple[str, ...]:
         return self._questions.pool_of(step_id)
 
-    def pool(self, step: PickPicturesStep) -> tuple[str, ...]:
+    def pool(self, step: PickPicturesStep | PickPictureStep) -> tuple[str, ...]:
         """The pictures a pick_pictures step offers, in manifest order."""
         return self._questions.pool(step)
 
@@ -163,13 +188,21 @@ class FlowEngine:
         if action == "skip":
             return self._answer(state, answers, SkippedAnswer())
         if action.startswith("o:"):
-            return self._answer(state, answers, OptionAnswer(option=action[2:]))
-        if isinstance(step, PickAnsweredPictureStep) and action.startswith("p:"):
+            option = action[2:]
+            item = current_cursor(state).item
+            if (
+                isinstance(step, ChoiceStep)
+                and step.match_tag is not None
+                and not self._questions.matches(step, item, option)
+            ):
+                return self._again(state, answers, wording.HINT_NOT_A_MATCH)
+            return self._answer(state, answers, OptionAnswer(option=option))
+        if isinstance(step, PickAnsweredPictureStep | PickPictureStep) and action.startswith("p:"):
             return self._answer(state, answers, PictureAnswer(picture=action[2:]))
-        assert isinstance(step, PickPicturesStep), action
         if action == "more":
             turned = state.model_copy(update={"page": state.page + 1, "prompt": state.prompt + 1})
             return Outcome(turned, (self.question(turned, answers, edit=True),))
+        assert isinstance(step, PickPicturesStep), action
         if action == "done":
             if len(state.selection) < step.min:
                 return self._again(
@@ -203,8 +236,9 @@ class FlowEngine:
             history=state.history[:-1],
             selection=self._route.stored_selection(previous, answers),
             prompt=state.prompt + 1,
+            earlier=state.earlier,
         )
-        return Outcome(moved, (self.question(moved, answers),))
+        return Outcome(moved, self._asked(moved, answers))
 
     def _answer(self, state: RunState, answers: Answers, answer: Answer) -> Outcome:
         cursor = current_cursor(state)
@@ -221,12 +255,21 @@ class FlowEngine:
             raise ValueError(f"flow {self.flow.id!r} has no step after {cursor.step!r}")
         step = self._route.steps[following.step]
         if isinstance(step, ResultStep):
-            done = RunState(cursor=None, history=history, prompt=state.prompt + 1)
+            done = RunState(
+                cursor=None, history=history, prompt=state.prompt + 1, earlier=state.earlier
+            )
             return Outcome(done, (self.result(after),), tuple(writes))
         moved = RunState(
             cursor=following,
             history=history,
             selection=self._route.stored_selection(following, after),
             prompt=state.prompt + 1,
+            earlier=state.earlier,
         )
-        return Outcome(moved, (self.question(moved, after),), tuple(writes))
+        return Outcome(moved, self._asked(moved, after), tuple(writes))
+
+    def _asked(self, state: RunState, answers: Answers) -> tuple[Reply, ...]:
+        """A question asked anew: its banner picture first, if it has one."""
+        banner = self._questions.banner(current_cursor(state))
+        question = self.question(state, answers)
+        return (banner, question) if banner else (question,)

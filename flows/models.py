@@ -28,9 +28,27 @@ class PictureSet(_Model):
     tag: str
 
 
+class EarlierPictures(_Model):
+    """Pictures the participant chose in her latest finished run of another method, e.g. the
+    work pictures of her Droompagina: offered first."""
+
+    flow: StepId
+    step: StepId
+
+
+class Banner(_Model):
+    """A picture sent just before a question, made by a named hook, e.g. the hand with the
+    finger the question is about."""
+
+    hook: str
+    value: str = Field(default="", max_length=40)
+    text: str = Field(min_length=1, max_length=80)
+
+
 class _Step(_Model):
     id: StepId
     text: ParticipantText
+    banner: Banner | None = None
     show_if: ShowIf | None = None
     show_picture: bool = False
     """Send the picture the question is about (the loop's picture, or `about`)."""
@@ -45,7 +63,8 @@ class PickPicturesStep(_Step):
 
     kind: Literal["pick_pictures"]
     pictures: PictureSet
-    min: int = Field(default=1, ge=1)
+    min: int = Field(default=1, ge=0)
+    """0: Klaar without a picture is an answer too (e.g. when she would rather type)."""
     max: int = Field(default=8, ge=1)
     page_size: int = Field(default=9, ge=1, le=9)
 
@@ -60,13 +79,19 @@ class ChoiceOption(_Model):
     id: OptionId
     emoji: str = Field(min_length=1, max_length=8)
     label: str = Field(min_length=1, max_length=20)
+    picture: str | None = None
+    """A picture for this answer: the question then shows the answers' pictures, numbered."""
 
 
 class ChoiceStep(_Step):
     """Tap one of a few answers."""
 
     kind: Literal["choice"]
-    options: tuple[ChoiceOption, ...] = Field(min_length=2, max_length=6)
+    options: tuple[ChoiceOption, ...] = Field(min_length=2, max_length=9)
+    match_tag: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]*$")
+    """A matching game, in a loop: the right answer is the option whose picture P the round's
+    picture is tagged `<match_tag>P` for; another answer gets a gentle hint, and the question
+    can be skipped."""
 
     @model_validator(mode="after")
     def _option_ids_unique(self) -> ChoiceStep:
@@ -83,6 +108,15 @@ class FreeAnswerStep(_Step):
     voice: bool = True
 
 
+class PickPictureStep(_Step):
+    """Tap one picture on numbered pages; pictures chosen in an earlier method come first."""
+
+    kind: Literal["pick_picture"]
+    pictures: PictureSet
+    offer_first: EarlierPictures | None = None
+    page_size: int = Field(default=9, ge=1, le=9)
+
+
 class PickAnsweredPictureStep(_Step):
     """Tap one of the pictures chosen earlier in a pick_pictures step."""
 
@@ -90,16 +124,47 @@ class PickAnsweredPictureStep(_Step):
     from_step: StepId
 
 
+class ResultPart(_Model):
+    """A piece of a result picture, gathered from answers: from `steps` (the pictures chosen,
+    the options picked with their pictures, the words typed), or from a `loop` (one part per
+    round: the round's picture, its choices and its typed words). What `place` and `label`
+    mean is the hook's business (e.g. the board's "centre")."""
+
+    place: str = Field(default="", max_length=20)
+    label: str = Field(default="", max_length=40)
+    picture: str | None = None
+    """A picture that always leads this part, e.g. a sunrise for getting up."""
+    steps: tuple[StepId, ...] = ()
+    loop: StepId | None = None
+
+    @model_validator(mode="after")
+    def _steps_or_loop(self) -> ResultPart:
+        if bool(self.steps) == (self.loop is not None):
+            raise ValueError("a result part takes answers from `steps` or from a `loop`")
+        return self
+
+
 class ResultStep(_Step):
-    """The end: a picture made by a named hook from chosen pictures, and a word of praise."""
+    """The end: a picture made by a named hook from the answers, and a word of praise."""
 
     kind: Literal["result"]
     hook: str
     title: str = Field(min_length=1, max_length=40)
-    from_step: StepId
+    from_step: StepId | None = None
+    """The pictures chosen in this step make the picture (e.g. the dream page)..."""
     group_by: ShowIf | None = None
-    """Mark the pictures whose answer to this choice (in their loop round) is one of `in`,
+    """...marking those whose answer to this choice (in their loop round) is one of `in`,
     e.g. the strong sides apart from the growing ones."""
+    parts: tuple[ResultPart, ...] = ()
+    """...or these parts do (e.g. the Praatplaat's board)."""
+
+    @model_validator(mode="after")
+    def _from_step_or_parts(self) -> ResultStep:
+        if (self.from_step is None) == (not self.parts):
+            raise ValueError(f"step {self.id!r}: a result takes `from_step` or `parts`")
+        if self.group_by is not None and self.from_step is None:
+            raise ValueError(f"step {self.id!r}: group_by needs from_step")
+        return self
 
 
 InnerStep = Annotated[
@@ -109,16 +174,25 @@ InnerStep = Annotated[
 
 
 class LoopStep(_Model):
-    """Ask the inner steps once for every picture chosen in `over`."""
+    """Ask the inner steps once for every picture chosen in `over`, or once for every
+    picture of the bank with the tag of `pictures` (e.g. every competence)."""
 
     kind: Literal["loop"]
     id: StepId
-    over: StepId
+    over: StepId | None = None
+    pictures: PictureSet | None = None
     steps: tuple[InnerStep, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _over_or_pictures(self) -> LoopStep:
+        if (self.over is None) == (self.pictures is None):
+            raise ValueError(f"loop {self.id!r}: give `over` (a pick step) or `pictures`")
+        return self
 
 
 TopStep = Annotated[
     PickPicturesStep
+    | PickPictureStep
     | ChoiceStep
     | FreeAnswerStep
     | PickAnsweredPictureStep
@@ -126,7 +200,14 @@ TopStep = Annotated[
     | LoopStep,
     Field(discriminator="kind"),
 ]
-QuestionStep = PickPicturesStep | ChoiceStep | FreeAnswerStep | PickAnsweredPictureStep | ResultStep
+QuestionStep = (
+    PickPicturesStep
+    | PickPictureStep
+    | ChoiceStep
+    | FreeAnswerStep
+    | PickAnsweredPictureStep
+    | ResultStep
+)
 
 
 PlanSection = Literal["wants", "cans", "develop", "actions"]
@@ -171,6 +252,15 @@ class Flow(_Model):
         return found
 
 
+_ANSWERED = (
+    PickPicturesStep,
+    PickPictureStep,
+    ChoiceStep,
+    FreeAnswerStep,
+    PickAnsweredPictureStep,
+)
+
+
 def check_references(flow: Flow) -> None:
     """Every id a step points to exists, is earlier in the flow and has the right kind."""
     seen: dict[str, object] = {}
@@ -191,7 +281,8 @@ def check_references(flow: Flow) -> None:
         if step.id in seen:
             problems.append(f"step id {step.id!r} is used twice")
         if isinstance(step, LoopStep):
-            refer(step.id, step.over, "over", (PickPicturesStep,))
+            if step.over is not None:
+                refer(step.id, step.over, "over", (PickPicturesStep,))
             seen[step.id] = step
             for inner in step.steps:
                 visit(inner, loop=step.id)
@@ -209,8 +300,27 @@ def check_references(flow: Flow) -> None:
                         f"step {step.id!r}: show_if.step {target.id!r} must be in the same loop "
                         "as this step (or both outside loops)"
                     )
-        if isinstance(step, PickAnsweredPictureStep | ResultStep):
+        if isinstance(step, PickAnsweredPictureStep) or (
+            isinstance(step, ResultStep) and step.from_step is not None
+        ):
+            assert step.from_step is not None
             refer(step.id, step.from_step, "from_step", (PickPicturesStep,))
+        if isinstance(step, ResultStep):
+            for part in step.parts:
+                for target in part.steps:
+                    refer(step.id, target, "parts.steps", _ANSWERED)
+                    if loop_of.get(target):
+                        problems.append(
+                            f"step {step.id!r}: parts.steps {target!r} is asked in a loop; "
+                            "use `loop` for it"
+                        )
+                if part.loop is not None:
+                    refer(step.id, part.loop, "parts.loop", (LoopStep,))
+        if isinstance(step, ChoiceStep) and step.match_tag is not None:
+            if not in_loop:
+                problems.append(f"step {step.id!r}: match_tag only works in a loop")
+            if any(option.picture is None for option in step.options):
+                problems.append(f"step {step.id!r}: match_tag needs a picture on every option")
         if isinstance(step, ResultStep) and step.group_by is not None:
             refer(step.id, step.group_by.step, "group_by.step", (ChoiceStep,))
             looped = seen.get(loop_of.get(step.group_by.step, ""))
@@ -220,7 +330,7 @@ def check_references(flow: Flow) -> None:
                     f"in a loop over {step.from_step!r}"
                 )
         if step.about is not None:
-            refer(step.id, step.about, "about", (PickAnsweredPictureStep,))
+            refer(step.id, step.about, "about", (PickAnsweredPictureStep, PickPictureStep))
         if step.show_picture and not in_loop and step.about is None:
             problems.append(f"step {step.id!r}: show_picture needs a loop or 'about'")
         seen[step.id] = step

@@ -5,14 +5,23 @@ the pictures it shows, its progress dots, and the result at the end.
 from __future__ import annotations
 
 from flows import wording
-from flows.answers import AnswerKey, Answers, OptionAnswer, PictureAnswer
-from flows.conversation_types import Button, ImageSpec, Reply
+from flows.answers import (
+    AnswerKey,
+    Answers,
+    OptionAnswer,
+    PictureAnswer,
+    PicturesAnswer,
+    TextAnswer,
+)
+from flows.conversation_types import Button, ImagePart, ImageSpec, Reply
 from flows.models import (
     ChoiceStep,
     FreeAnswerStep,
     PickAnsweredPictureStep,
     PickPicturesStep,
+    PickPictureStep,
     QuestionStep,
+    ResultPart,
     ResultStep,
 )
 from flows.route import Route, current_cursor, key_of
@@ -46,6 +55,8 @@ class Questions:
         image: ImageSpec | None
         if isinstance(step, PickPicturesStep):
             text, rows, image = self._pick_pictures_parts(step, state, text, back)
+        elif isinstance(step, PickPictureStep):
+            text, rows, image = self._pick_picture_parts(step, state, answers, text, back)
         else:
             rows, image = self._answer_parts(step, cursor, answers)
             if isinstance(step, FreeAnswerStep):
@@ -68,6 +79,11 @@ class Questions:
         """The flow's end: its picture made from the answers, and a word of praise."""
         step = self._route.flow.steps[-1]
         assert isinstance(step, ResultStep), "the loader makes sure a result comes last"
+        if step.from_step is None:
+            parts = tuple(made for part in step.parts for made in self._parts(part, answers))
+            shown = tuple(dict.fromkeys(p for part in parts for p in part.pictures))
+            image = ImageSpec(step.hook, shown, title=step.title, parts=parts)
+            return Reply(step.text, image=image)
         pictures = self._route.chosen(answers, step.from_step)
         marked: tuple[str, ...] = ()
         if step.group_by is not None:
@@ -82,6 +98,66 @@ class Questions:
             )
         image = ImageSpec(step.hook, pictures, selected=marked, title=step.title)
         return Reply(step.text, image=image)
+
+    def _parts(self, part: ResultPart, answers: Answers) -> list[ImagePart]:
+        """A result part from the answers: one, or one per round of a loop. `values` holds
+        one option id per choice step ("" when not asked), in flow order."""
+        if part.loop is not None:
+            loop = self._route.loop(part.loop)
+            made = []
+            for item in self._route.rounds(loop, answers):
+                keys = [AnswerKey(step=inner.id, item=item) for inner in loop.steps]
+                values, words, _ = self._gathered(keys, answers)
+                label = part.label or self.picture_label(item)
+                made.append(ImagePart(part.place, label, (item,), values, words))
+            return made
+        keys = [AnswerKey(step=step_id) for step_id in part.steps]
+        values, words, pictures = self._gathered(keys, answers)
+        lead = (part.picture,) if part.picture else ()
+        unique = tuple(dict.fromkeys((*lead, *pictures)))
+        return [ImagePart(part.place, part.label, unique, values, words)]
+
+    def _gathered(
+        self, keys: list[AnswerKey], answers: Answers
+    ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+        """The option ids (one per choice step), typed words and pictures of these answers."""
+        values: list[str] = []
+        words: list[str] = []
+        pictures: list[str] = []
+        for key in keys:
+            step, answer = self._route.steps[key.step], answers.get(key)
+            if isinstance(step, ChoiceStep):
+                option = answer.option if isinstance(answer, OptionAnswer) else ""
+                values.append(option)
+                pictures += [o.picture for o in step.options if o.id == option and o.picture]
+            elif isinstance(answer, PicturesAnswer):
+                pictures += answer.pictures
+            elif isinstance(answer, PictureAnswer):
+                pictures.append(answer.picture)
+            elif isinstance(answer, TextAnswer):
+                words.append(answer.text)
+        return tuple(values), tuple(words), tuple(pictures)
+
+    def banner(self, cursor: Cursor) -> Reply | None:
+        """The picture sent just before this question, if it has one."""
+        banner = self._route.steps[cursor.step].banner
+        if banner is None:
+            return None
+        return Reply(banner.text, image=ImageSpec(banner.hook, (), title=banner.value))
+
+    def matches(self, step: ChoiceStep, item: str, option_id: str) -> bool:
+        """In a matching game: whether this option is where the round's picture belongs."""
+        tags = self._pictures.get(item).tags
+        return any(
+            option.id == option_id and f"{step.match_tag}{option.picture}" in tags
+            for option in step.options
+        )
+
+    def offered(self, step: PickPictureStep, state: RunState) -> tuple[str, ...]:
+        """The pictures a pick_picture step offers: those chosen in an earlier method first."""
+        pool = self.pool(step)
+        first = tuple(p for p in state.earlier.get(step.id, ()) if p in pool)
+        return first + tuple(p for p in pool if p not in first)
 
     def text(self, cursor: Cursor, answers: Answers) -> str:
         """The question's words, {label} filled in with the picture it is about."""
@@ -104,11 +180,11 @@ class Questions:
 
     def pool_of(self, step_id: str) -> tuple[str, ...]:
         step = self._route.steps[step_id]
-        if not isinstance(step, PickPicturesStep):
+        if not isinstance(step, PickPicturesStep | PickPictureStep):
             raise ValueError(f"step {step_id!r} offers no pictures")
         return self.pool(step)
 
-    def pool(self, step: PickPicturesStep) -> tuple[str, ...]:
+    def pool(self, step: PickPicturesStep | PickPictureStep) -> tuple[str, ...]:
         """The pictures a pick_pictures step offers, in manifest order."""
         return tuple(picture.id for picture in self._pictures.with_tag(step.pictures.tag))
 
@@ -129,6 +205,29 @@ class Questions:
         chosen_here = tuple(picture for picture in shown if picture in state.selection)
         return f"{text}\n{status}", rows, ImageSpec("grid", shown, selected=chosen_here)
 
+    def _pick_picture_parts(
+        self,
+        step: PickPictureStep,
+        state: RunState,
+        answers: Answers,
+        text: str,
+        back: list[Button],
+    ) -> tuple[str, Rows, ImageSpec]:
+        pool = self.offered(step, state)
+        pages = -(-len(pool) // step.page_size)
+        shown = pool[state.page * step.page_size : (state.page + 1) * step.page_size]
+        previous = answers.get(key_of(current_cursor(state)))
+        ticked = (previous.picture,) if isinstance(previous, PictureAnswer) else ()
+        rows = _picture_rows(self._picture_buttons(shown, ticked))
+        nav = list(back)
+        if state.page < pages - 1:
+            nav.append(Button("more", wording.VERDER))
+        rows.append((*nav, Button("stop", wording.STOP)))
+        if pages > 1:
+            text += "\n" + wording.PAGE.format(page=state.page + 1, pages=pages)
+        on_page = tuple(picture for picture in shown if picture in ticked)
+        return text, rows, ImageSpec("grid", shown, selected=on_page)
+
     def _answer_parts(
         self, step: QuestionStep, cursor: Cursor, answers: Answers
     ) -> tuple[Rows, ImageSpec | None]:
@@ -136,14 +235,7 @@ class Questions:
         rows: Rows = []
         image: ImageSpec | None = None
         if isinstance(step, ChoiceStep):
-            option_buttons = []
-            for option in step.options:
-                given = previous == OptionAnswer(option=option.id)
-                tick = f" {wording.CHOSEN}" if given else ""
-                option_buttons.append(
-                    Button(f"o:{option.id}", f"{option.emoji} {option.label}{tick}", chosen=given)
-                )
-            rows.append(tuple(option_buttons))
+            rows, image = self._choice_parts(step, previous)
         elif isinstance(step, FreeAnswerStep):
             rows.append((Button("skip", wording.OVERSLAAN),))
         elif isinstance(step, PickAnsweredPictureStep):
@@ -153,7 +245,30 @@ class Questions:
             image = ImageSpec("grid", chosen, selected=ticked)
         subject = self._route.subject(cursor, answers)
         if step.show_picture and subject:
-            image = ImageSpec("picture", (subject,))
+            if image is not None and image.hook == "grid":  # the subject above the answers
+                image = ImageSpec("about_grid", (subject, *image.pictures), image.selected)
+            else:
+                image = ImageSpec("picture", (subject,))
+        return rows, image
+
+    def _choice_parts(self, step: ChoiceStep, previous: object) -> tuple[Rows, ImageSpec | None]:
+        """A button per option; options with a picture are numbered like the picture grid."""
+        pictured = [option.picture for option in step.options if option.picture]
+        buttons: list[Button] = []
+        chosen_picture: tuple[str, ...] = ()
+        for option in step.options:
+            given = previous == OptionAnswer(option=option.id)
+            if option.picture:
+                number = wording.KEYCAPS[pictured.index(option.picture)]
+                text = f"{wording.CHOSEN if given else number} {option.label}"
+                chosen_picture = (option.picture,) if given else chosen_picture
+            else:
+                text = f"{option.emoji} {option.label}" + (f" {wording.CHOSEN}" if given else "")
+            buttons.append(Button(f"o:{option.id}", text, picture=option.picture, chosen=given))
+        rows = _packed_rows(buttons, [option.label for option in step.options])
+        if step.match_tag is not None:
+            rows.append((Button("skip", wording.OVERSLAAN),))
+        image = ImageSpec("grid", tuple(pictured), selected=chosen_picture) if pictured else None
         return rows, image
 
     def _picture_buttons(self, pictures: tuple[str, ...], ticked: tuple[str, ...]) -> list[Button]:
@@ -171,3 +286,19 @@ class Questions:
 
 def _picture_rows(buttons: list[Button]) -> Rows:
     return [tuple(buttons[start : start + 3]) for start in range(0, len(buttons), 3)]
+
+
+def _packed_rows(buttons: list[Button], labels: list[str]) -> Rows:
+    """Buttons side by side while they stay readable on a phone: at most 3 in a row and
+    about 22 letters of words; the rest on the next rows."""
+    rows: Rows = []
+    row: list[Button] = []
+    letters = 0
+    for button, label in zip(buttons, labels, strict=True):
+        if row and (len(row) == 3 or letters + len(label) > 22):
+            rows.append(tuple(row))
+            row, letters = [], 0
+        row.append(button)
+        letters += len(label)
+    rows.append(tuple(row))
+    return rows

@@ -6,7 +6,7 @@ question applies. Pure functions of the flow and the answers: no wording, no pic
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from flows.answers import AnswerKey, Answers, OptionAnswer, PictureAnswer, PicturesAnswer
 from flows.models import (
@@ -38,8 +38,10 @@ def cursor_of(key: AnswerKey) -> Cursor:
 class Route:
     """The questions of one flow and the order a run goes through them."""
 
-    def __init__(self, flow: Flow) -> None:
+    def __init__(self, flow: Flow, loop_pictures: Mapping[str, tuple[str, ...]]) -> None:
+        """`loop_pictures`: for each loop over a tag, the pictures it goes through."""
         self.flow = flow
+        self._loop_pictures = dict(loop_pictures)
         self.steps: dict[str, QuestionStep] = {step.id: step for step in flow.step_list()}
         self._loops: dict[str, LoopStep] = {
             inner.id: step
@@ -55,7 +57,7 @@ class Route:
         """Every question of the flow in order, loops unrolled over the chosen pictures."""
         for step in self.flow.steps:
             if isinstance(step, LoopStep):
-                for item in self.chosen(answers, step.over):
+                for item in self.rounds(step, answers):
                     for inner in step.steps:
                         yield Cursor(step=inner.id, item=item)
             else:
@@ -97,6 +99,18 @@ class Route:
                 stale.add(key)
         return sorted(stale, key=lambda key: (key.step, key.item))
 
+    def rounds(self, loop: LoopStep, answers: Answers) -> tuple[str, ...]:
+        """The pictures a loop goes through, in order: one round each."""
+        if loop.over is not None:
+            return self.chosen(answers, loop.over)
+        return self._loop_pictures[loop.id]
+
+    def loop(self, loop_id: str) -> LoopStep:
+        for step in self.flow.steps:
+            if isinstance(step, LoopStep) and step.id == loop_id:
+                return step
+        raise KeyError(loop_id)
+
     def chosen(self, answers: Answers, pick_step: str) -> tuple[str, ...]:
         """The pictures chosen in a pick_pictures step, in the order they were tapped."""
         answer = answers.get(AnswerKey(step=pick_step))
@@ -124,7 +138,7 @@ class Route:
         stages: list[tuple[str, str]] = []
         for step in self.flow.steps:
             if isinstance(step, LoopStep):
-                stages.extend((step.id, item) for item in self.chosen(answers, step.over))
+                stages.extend((step.id, item) for item in self.rounds(step, answers))
             elif not isinstance(step, ResultStep):
                 stages.append((step.id, ""))
         loop = self._loops.get(cursor.step)

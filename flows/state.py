@@ -27,6 +27,8 @@ class RunState(BaseModel):
     prompt: int = 1
     """Grows each time a new question is shown; buttons of older questions carry a smaller one."""
     paused: bool = False
+    earlier: dict[str, tuple[str, ...]] = {}
+    """Per pick_picture step, the pictures chosen in an earlier method, to offer first."""
 
     @property
     def finished(self) -> bool:

@@ -24,6 +24,7 @@ HINT_NO_VOICE_HERE = "Hier hoef je niets in te spreken. Tik op een knop. 👇"
 HINT_VOICE_TOO_LONG = "Dat bericht is te lang. Spreek maximaal 2 minuten in. 🎙️"
 HINT_TEXT_TOO_LONG = "Dat is veel tekst. Schrijf het iets korter. ✍️"
 HINT_PICK_AT_LEAST = "Kies eerst minstens {count} prent. 👆"
+HINT_NOT_A_MATCH = "Bijna! 🙂 Kijk nog eens goed. Welke past beter?"
 HINT_PICK_AT_MOST = "Je koos al {count} prenten. Tik er eerst één weg. 👆"
 
 SAY_OR_SKIP = "✍️ Typ of 🎙️ spreek in. Of tik op Overslaan."

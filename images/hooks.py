@@ -20,6 +20,12 @@ def _picture(renderer: PictureRenderer, spec: ImageSpec) -> RenderedImage:
     return renderer.picture(picture)
 
 
+def _about_grid(renderer: PictureRenderer, spec: ImageSpec) -> RenderedImage:
+    """The first picture is what the question is about; the others are the answers."""
+    subject, *answers = spec.pictures
+    return renderer.about_grid(subject, answers, spec.selected)
+
+
 def _collage(renderer: PictureRenderer, spec: ImageSpec) -> RenderedImage:
     return renderer.collage(spec.pictures, spec.title)
 
@@ -43,7 +49,14 @@ def _me(renderer: PictureRenderer, spec: ImageSpec) -> RenderedImage:
 
 
 IMAGE_HOOKS: Mapping[str, ImageHook] = MappingProxyType(
-    {"grid": _grid, "picture": _picture, "collage": _collage, "plan": _plan, "me": _me}
+    {
+        "grid": _grid,
+        "about_grid": _about_grid,
+        "picture": _picture,
+        "collage": _collage,
+        "plan": _plan,
+        "me": _me,
+    }
 )
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from PIL import Image, ImageFont, ImageOps
 
-from images.drawing import FONT_PATH, NUMBER, SOFT_HYPHEN, Lettering
+from images.drawing import BACKGROUND, FONT_PATH, NUMBER, SOFT_HYPHEN, Lettering
 from images.layouts import draw_collage, draw_grid, draw_single
 from images.manifest import Manifest
 from images.me_card import GROWING_WORDS, MAX_ME, ME_LAYOUT, STRONG_WORDS, draw_me_card
@@ -98,6 +98,17 @@ class PictureRenderer:
         """One picture with its label on a small card."""
         ids = self._checked([picture_id], 1, "a card")
         return self._cached(self._key("card", ids), lambda: self._draw_single(ids[0]))
+
+    def about_grid(
+        self, subject: str, picture_ids: Sequence[str], selected: Collection[str] = ()
+    ) -> RenderedImage:
+        """A question about one picture, answered with pictures: its card over the
+        numbered grid of the answers (e.g. "where does this belong?")."""
+        (about,) = self._checked([subject], 1, "a card")
+        ids = self._checked(picture_ids, MAX_GRID, "a grid")
+        chosen = frozenset(selected) & frozenset(ids)
+        key = self._key("about", [about, *ids], sorted(chosen))
+        return self._cached(key, lambda: self._draw_about(about, ids, chosen))
 
     def collage(self, picture_ids: Sequence[str], title: str) -> RenderedImage:
         """The dream page: a title over 1–8 pictures in centred rows on a warm background."""
@@ -203,6 +214,15 @@ class PictureRenderer:
     def _draw_single(self, pid: str) -> Image.Image:
         label = self._manifest.get(pid).label
         return draw_single(pid, label, self._letters, self._paste_picture)
+
+    def _draw_about(self, about: str, ids: list[str], chosen: frozenset[str]) -> Image.Image:
+        card = self._draw_single(about)
+        grid = self._draw_grid(ids, chosen, 1)
+        size = (max(card.width, grid.width), card.height + grid.height)
+        canvas = Image.new("RGB", size, BACKGROUND)
+        canvas.paste(card, ((canvas.width - card.width) // 2, 0))
+        canvas.paste(grid, ((canvas.width - grid.width) // 2, card.height))
+        return canvas
 
     def _draw_collage(self, ids: list[str], title: str) -> Image.Image:
         labels = self._labels(ids)

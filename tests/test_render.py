@@ -251,6 +251,18 @@ def test_single_picture_card(renderer: PictureRenderer) -> None:
     assert card.key != renderer.picture("rood").key
 
 
+def test_a_question_about_a_picture_shows_it_above_its_answers(
+    renderer: PictureRenderer,
+) -> None:
+    asked = renderer.about_grid("petrol", ["rood", "blauw"])
+    image = opened(asked)
+    about, red, blue = (where(near(image, COLOURS[pid])) for pid in ("petrol", "rood", "blauw"))
+    assert about[3] < min(red[1], blue[1]), "the picture asked about is on top"
+    assert red[2] < blue[0], "the answers side by side, in order"
+    assert renderer.about_grid("petrol", ["rood", "blauw"], {"blauw"}).key != asked.key
+    assert count(green(opened(renderer.about_grid("petrol", ["rood", "blauw"], {"blauw"})))) > 0
+
+
 def test_dream_page_sizes_and_pictures(renderer: PictureRenderer) -> None:
     one = renderer.collage(IDS[:1], "Mijn droompagina")
     eight = renderer.collage(IDS[:8], "Mijn droompagina")
