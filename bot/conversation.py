@@ -18,9 +18,10 @@ from bot.action_plan import ActionPlan
 from bot.coaching import JOIN_CODE, looks_like_join_code, normal_code
 from bot.homework import LATER_SAID, QUIET_SAID, HomeworkService
 from bot.plan_message import plan_reply
-from flows.answers import VoiceAnswer
+from flows.answers import AnswerKey, PicturesAnswer, VoiceAnswer
 from flows.conversation_types import Button, Event, Reply, Resume, Tap, TextIn, VoiceIn
 from flows.engine import FlowEngine, Outcome
+from flows.models import EarlierPictures
 from storage.repository import Participant, Repository, StoredRun
 
 _SUFFIX = re.compile(r"\.[a-z0-9]{1,5}")
@@ -238,7 +239,7 @@ class Conversation:
         if isinstance(incoming, Tap) and incoming.scope == MENU_SCOPE:
             engine = self._engines.get(incoming.action)
             if engine is not None:
-                outcome = engine.start()
+                outcome = engine.start(await self._earlier(participant, engine))
                 run = await self._repository.start_run(
                     participant.id, engine.flow.id, outcome.state
                 )
@@ -257,6 +258,23 @@ class Conversation:
         if isinstance(incoming, Tap):
             return [Reply(HINT_OLD_BUTTON), await self._menu(participant, MENU_QUESTION)]
         return [Reply(HINT_MENU), await self._menu(participant, MENU_QUESTION)]
+
+    async def _earlier(
+        self, participant: Participant, engine: FlowEngine
+    ) -> dict[EarlierPictures, tuple[str, ...]]:
+        """The pictures she chose in her latest finished run of the methods a flow offers
+        first (e.g. the work pictures of her Droompagina, for the Praatplaat)."""
+        found: dict[EarlierPictures, tuple[str, ...]] = {}
+        wanted = engine.wants_earlier()
+        runs = await self._repository.runs(participant.id) if wanted else []
+        for earlier in wanted:
+            finished = [r for r in runs if r.flow_id == earlier.flow and r.status == "finished"]
+            if finished:
+                answers = await self._repository.answers(finished[-1].id)
+                answer = answers.get(AnswerKey(step=earlier.step))
+                if isinstance(answer, PicturesAnswer):
+                    found[earlier] = answer.pictures
+        return found
 
     async def _menu(self, participant: Participant, text: str) -> Reply:
         """One button per method; the methods she finished carry a ✅."""

@@ -61,7 +61,7 @@ class FlowEngine:
     def __init__(self, flow: Flow, pictures: Manifest) -> None:
         self.flow = flow
         loop_pictures = {
-            step.id: tuple(picture.id for picture in pictures.with_tag(step.pictures.tag))
+            step.id: step.pictures.pool(pictures)
             for step in flow.steps
             if isinstance(step, LoopStep) and step.pictures is not None
         }

@@ -14,6 +14,7 @@ from flows.models import (
     LoopStep,
     PickPicturesStep,
     PickPictureStep,
+    PictureSet,
     ResultStep,
 )
 from images.manifest import Manifest
@@ -54,53 +55,57 @@ def load_flows(pictures: Manifest, hooks: Collection[str], folder: Path = FLOWS_
 
 def _check_runnable(flow: Flow, pictures: Manifest, hooks: Collection[str]) -> list[str]:
     problems: list[str] = []
-    ids = tuple(picture.id for picture in pictures.pictures)
     unknown = [picture for picture in flow.cover if picture not in pictures]
     if unknown:
         problems.append(f"cover names unknown pictures {unknown}")
+    unknown = [picture for picture in flow.phrases if picture not in pictures]
+    if unknown:
+        problems.append(f"phrases name unknown pictures {unknown}")
     first, last = flow.steps[0], flow.steps[-1]
     if isinstance(first, LoopStep | ResultStep):
         problems.append("the first step must be a question, not a loop or result")
     if not isinstance(last, ResultStep):
         problems.append("the last step must be a result")
     for loop in flow.steps:
-        if (
-            isinstance(loop, LoopStep)
-            and loop.pictures
-            and not pictures.with_tag(loop.pictures.tag)
-        ):
-            problems.append(f"loop {loop.id!r}: no pictures have the tag {loop.pictures.tag!r}")
+        if isinstance(loop, LoopStep) and loop.pictures is not None:
+            problems += _check_set(f"loop {loop.id!r}", loop.pictures, pictures)
     problems += _check_matching(flow, pictures)
     for step in flow.step_list():
-        if isinstance(step, ResultStep):
-            named = [part.picture for part in step.parts if part.picture is not None]
-            unknown = [picture for picture in named if picture not in ids]
-            if unknown:
-                problems.append(f"step {step.id!r}: parts name unknown pictures {unknown}")
+        where = f"step {step.id!r}"
         if isinstance(step, ResultStep):
             if step is not last:
-                problems.append(f"step {step.id!r}: a result can only be the last step")
+                problems.append(f"{where}: a result can only be the last step")
             if step.hook not in hooks:
                 known = ", ".join(sorted(hooks))
-                problems.append(f"step {step.id!r}: unknown hook {step.hook!r} (known: {known})")
+                problems.append(f"{where}: unknown hook {step.hook!r} (known: {known})")
+            named = [part.picture for part in step.parts if part.picture is not None]
+            unknown = [picture for picture in named if picture not in pictures]
+            if unknown:
+                problems.append(f"{where}: parts name unknown pictures {unknown}")
         if step.banner is not None and step.banner.hook not in hooks:
-            problems.append(f"step {step.id!r}: unknown banner hook {step.banner.hook!r}")
-        if isinstance(step, PickPicturesStep | PickPictureStep) and not pictures.with_tag(
-            step.pictures.tag
-        ):
-            problems.append(f"step {step.id!r}: no pictures have the tag {step.pictures.tag!r}")
+            problems.append(f"{where}: unknown banner hook {step.banner.hook!r}")
         if isinstance(step, ChoiceStep):
             unknown = [o.picture for o in step.options if o.picture and o.picture not in pictures]
             if unknown:
-                problems.append(f"step {step.id!r}: options name unknown pictures {unknown}")
+                problems.append(f"{where}: options name unknown pictures {unknown}")
+        if isinstance(step, PickPicturesStep | PickPictureStep):
+            problems += _check_set(where, step.pictures, pictures)
         if isinstance(step, PickPicturesStep):
-            offered = len(pictures.with_tag(step.pictures.tag))
-            if offered < step.min:
+            offered = len(step.pictures.pool(pictures))
+            if 0 < offered < step.min:
                 problems.append(
-                    f"step {step.id!r}: tag {step.pictures.tag!r} has {offered} pictures, "
-                    f"fewer than min {step.min}"
+                    f"{where}: {step.pictures} has {offered} pictures, fewer than min {step.min}"
                 )
     return problems
+
+
+def _check_set(where: str, chosen: PictureSet, pictures: Manifest) -> list[str]:
+    unknown = [picture for picture in chosen.ids if picture not in pictures]
+    if unknown:
+        return [f"{where}: ids name unknown pictures {unknown}"]
+    if not chosen.pool(pictures):
+        return [f"{where}: no pictures have the tag {chosen.tag!r}"]
+    return []
 
 
 def _check_matching(flow: Flow, pictures: Manifest) -> list[str]:
@@ -111,17 +116,16 @@ def _check_matching(flow: Flow, pictures: Manifest) -> list[str]:
     for loop in flow.steps:
         if not isinstance(loop, LoopStep):
             continue
-        tag = loop.pictures.tag if loop.pictures else picks[loop.over or ""].pictures.tag
+        chosen = loop.pictures if loop.pictures else picks[loop.over or ""].pictures
         for step in loop.steps:
             if not (isinstance(step, ChoiceStep) and step.match_tag):
                 continue
-            for picture in pictures.with_tag(tag):
-                fits = [
-                    o.id for o in step.options if f"{step.match_tag}{o.picture}" in picture.tags
-                ]
+            for picture in chosen.pool(pictures):
+                tags = pictures.get(picture).tags
+                fits = [o.id for o in step.options if f"{step.match_tag}{o.picture}" in tags]
                 if len(fits) != 1:
                     problems.append(
-                        f"step {step.id!r}: picture {picture.id!r} matches {len(fits)} "
+                        f"step {step.id!r}: picture {picture!r} matches {len(fits)} "
                         "answers; it must match exactly one"
                     )
     return problems

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+if TYPE_CHECKING:
+    from images.manifest import Manifest
 
 StepId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,19}$")]
 OptionId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,11}$")]
@@ -23,9 +26,26 @@ class ShowIf(_Model):
 
 
 class PictureSet(_Model):
-    """Which pictures of the bank a step offers."""
+    """Which pictures of the bank a step offers: those with a tag (in bank order), or these
+    `ids` in this order."""
 
-    tag: str
+    tag: str | None = None
+    ids: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _tag_or_ids(self) -> PictureSet:
+        if (self.tag is None) == (not self.ids):
+            raise ValueError("give a picture `tag` or a list of picture `ids`")
+        return self
+
+    def pool(self, bank: Manifest) -> tuple[str, ...]:
+        """The pictures of the bank this set names (unknown ids left out: the loader warns)."""
+        if self.tag is not None:
+            return tuple(picture.id for picture in bank.with_tag(self.tag))
+        return tuple(picture for picture in self.ids if picture in bank)
+
+    def __str__(self) -> str:
+        return f"tag {self.tag!r}" if self.tag is not None else f"ids {list(self.ids)}"
 
 
 class EarlierPictures(_Model):
@@ -88,6 +108,8 @@ class ChoiceStep(_Step):
 
     kind: Literal["choice"]
     options: tuple[ChoiceOption, ...] = Field(min_length=2, max_length=9)
+    stacked: bool = False
+    """One answer per row, the first on top: for a scale, e.g. from "very good" down."""
     match_tag: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]*$")
     """A matching game, in a loop: the right answer is the option whose picture P the round's
     picture is tagged `<match_tag>P` for; another answer gets a gentle hint, and the question
@@ -235,6 +257,9 @@ class Flow(_Model):
     cover: tuple[str, ...] = Field(default=(), max_length=4)
     """Pictures that stand for the method, e.g. when it is given as homework."""
     plan_suggestions: tuple[PlanSuggestion, ...] = ()
+    phrases: dict[str, ParticipantText] = {}
+    """Per picture one plain sentence, put in the texts where they say {phrase} (e.g. what a
+    competence means); {label} is the picture's own word."""
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Flow:

@@ -164,7 +164,8 @@ class Questions:
         step = self._route.steps[cursor.step]
         subject = self._route.subject(cursor, answers)
         label = self.picture_label(subject) if subject else ""
-        return step.text.replace("{label}", label)
+        phrase = self._route.flow.phrases.get(subject or "", label)
+        return step.text.replace("{label}", label).replace("{phrase}", phrase)
 
     def picture_label(self, picture: str) -> str:
         return self._pictures.get(picture).label
@@ -186,7 +187,7 @@ class Questions:
 
     def pool(self, step: PickPicturesStep | PickPictureStep) -> tuple[str, ...]:
         """The pictures a pick_pictures step offers, in manifest order."""
-        return tuple(picture.id for picture in self._pictures.with_tag(step.pictures.tag))
+        return step.pictures.pool(self._pictures)
 
     def _pick_pictures_parts(
         self, step: PickPicturesStep, state: RunState, text: str, back: list[Button]
@@ -265,7 +266,11 @@ class Questions:
             else:
                 text = f"{option.emoji} {option.label}" + (f" {wording.CHOSEN}" if given else "")
             buttons.append(Button(f"o:{option.id}", text, picture=option.picture, chosen=given))
-        rows = _packed_rows(buttons, [option.label for option in step.options])
+        rows: Rows
+        if step.stacked:
+            rows = [(button,) for button in buttons]
+        else:
+            rows = _packed_rows(buttons, [option.label for option in step.options])
         if step.match_tag is not None:
             rows.append((Button("skip", wording.OVERSLAAN),))
         image = ImageSpec("grid", tuple(pictured), selected=chosen_picture) if pictured else None

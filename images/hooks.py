@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from types import MappingProxyType
 
 from flows.conversation_types import ImageSpec
+from images import result_hooks
 from images.render import PictureRenderer, RenderedImage
 
 ImageHook = Callable[[PictureRenderer, ImageSpec], RenderedImage]
@@ -56,6 +57,8 @@ IMAGE_HOOKS: Mapping[str, ImageHook] = MappingProxyType(
         "collage": _collage,
         "plan": _plan,
         "me": _me,
+        "ladder": result_hooks.ladder,
+        "traffic": result_hooks.traffic,
     }
 )
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from PIL import Image, ImageFont, ImageOps
 
-from images.drawing import BACKGROUND, FONT_PATH, NUMBER, SOFT_HYPHEN, Lettering
+from images.drawing import BACKGROUND, FONT_PATH, NUMBER, SOFT_HYPHEN, Lettering, PastePicture
 from images.layouts import draw_collage, draw_grid, draw_single
 from images.manifest import Manifest
 from images.me_card import GROWING_WORDS, MAX_ME, ME_LAYOUT, STRONG_WORDS, draw_me_card
@@ -150,6 +150,23 @@ class PictureRenderer:
         marks = [pid in chosen for pid in ids]
         key = self._key("me", ids, marks, title, ME_LAYOUT, STRONG_WORDS, GROWING_WORDS)
         return self._cached(key, lambda: self._draw_me(ids, chosen, title))
+
+    def drawn(
+        self,
+        kind: str,
+        picture_ids: Sequence[str],
+        shaped_by: object,
+        draw: Callable[[Lettering, PastePicture], Image.Image],
+    ) -> RenderedImage:
+        """A picture drawn elsewhere (a result card), cached like the others. `picture_ids`
+        are the pictures it shows (may repeat, or be none); `shaped_by` is everything else that
+        changes it (its layout number, words, values: JSON-able), so it is part of the key."""
+        ids = list(dict.fromkeys(picture_ids))
+        unknown = [pid for pid in ids if pid not in self._manifest]
+        if unknown:
+            raise ValueError(f"unknown picture ids: {', '.join(map(repr, unknown))}")
+        key = self._key(kind, ids, shaped_by)
+        return self._cached(key, lambda: draw(self._letters, self._paste_picture))
 
     # -- inputs, keys and the disk cache ------------------------------------------------
 

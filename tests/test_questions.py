@@ -28,6 +28,7 @@ FLOW = """
 id: kit
 title: Kit
 emoji: "🧪"
+phrases: {ex_roof: "Werken op een dak."}
 steps:
   - {id: job, kind: pick_picture, text: "Welk werk?", pictures: {tag: werk},
      offer_first: {flow: droompagina, step: dreams}}
@@ -51,7 +52,7 @@ steps:
         options:
           - {id: in, emoji: "🏠", label: Binnen, picture: inside}
           - {id: out, emoji: "🌳", label: Buiten, picture: outside}
-      - {id: rate, kind: choice, text: "Kan je {label}?", options: [
+      - {id: rate, kind: choice, stacked: true, text: "{phrase} Lukt dat?", options: [
           {id: groen, emoji: "🟢", label: Goed}, {id: rood, emoji: "🔴", label: Nog niet}]}
   - {id: say, kind: free_answer, text: "Zeg iets.", banner: {hook: finger, value: "2",
      text: "👉 De wijsvinger"}}
@@ -210,6 +211,26 @@ def test_a_wrong_match_gets_a_gentle_hint_and_stores_nothing(engine: FlowEngine)
     assert run.at == ("rate", "ex_roof")
 
 
+def test_a_phrase_explains_a_picture_and_a_scale_stands_one_answer_per_row(
+    engine: FlowEngine,
+) -> None:
+    run = _to_game(engine)
+    run.tap("o:out")
+    assert run.shown.text == "Werken op een dak. Lukt dat?"
+    assert [len(row) for row in run.shown.buttons] == [1, 1, 2]
+    run.tap("o:groen")
+    run.tap("o:in")
+    assert run.shown.text == "Zetel Lukt dat?", "no phrase: the picture's word"
+
+
+def test_a_loop_can_go_through_pictures_named_in_its_own_order(bank: Manifest) -> None:
+    flow = yaml.safe_load(
+        FLOW.replace("pictures: {tag: voorbeeld}", "pictures: {ids: [ex_sofa, ex_roof]}")
+    )
+    run = _to_game(FlowEngine(Flow.model_validate(flow), bank))
+    assert run.at == ("belongs", "ex_sofa")
+
+
 def test_a_match_can_be_skipped(engine: FlowEngine) -> None:
     run = _to_game(engine)
     assert buttons(run.shown)[-3:] == [wording.OVERSLAAN, wording.TERUG, wording.STOP]
@@ -288,6 +309,8 @@ def test_the_test_flow_itself_loads(tmp_path: Path, bank: Manifest) -> None:
         (("picture: sun", "picture: moon"), "parts name unknown pictures ['moon']"),
         (("match_tag: vb_", "match_tag: xx_"), "picture 'ex_roof' matches 0 answers"),
         (("{loop: game}", "{steps: [rate]}"), "parts.steps 'rate' is asked in a loop"),
+        (("{tag: voorbeeld}", "{ids: [ex_roof, ex_attic]}"), "ids name unknown pictures"),
+        (("{ex_roof: ", "{ex_cellar: "), "phrases name unknown pictures"),
     ],
 )
 def test_the_loader_names_what_is_wrong(
