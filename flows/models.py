@@ -246,6 +246,15 @@ class PlanSuggestion(_Model):
     text: str = Field(min_length=1, max_length=120)
 
 
+class CoachRating(_Model):
+    """The coach answers one choice of a loop too, for every round (e.g. how good she finds
+    the participant at each competence), shown beside the participant's own answer."""
+
+    loop: StepId
+    step: StepId
+    """A choice inside `loop`: the coach picks from its options."""
+
+
 class Flow(_Model):
     """One method, e.g. the Droompagina."""
 
@@ -257,6 +266,7 @@ class Flow(_Model):
     cover: tuple[str, ...] = Field(default=(), max_length=4)
     """Pictures that stand for the method, e.g. when it is given as homework."""
     plan_suggestions: tuple[PlanSuggestion, ...] = ()
+    coach_rating: CoachRating | None = None
     phrases: dict[str, ParticipantText] = {}
     """Per picture one plain sentence, put in the texts where they say {phrase} (e.g. what a
     competence means); {label} is the picture's own word."""
@@ -363,6 +373,11 @@ def check_references(flow: Flow) -> None:
 
     for step in flow.steps:
         visit(step, loop="")
+    rating = flow.coach_rating
+    if rating is not None and not (
+        isinstance(seen.get(rating.step), ChoiceStep) and loop_of.get(rating.step) == rating.loop
+    ):
+        problems.append(f"coach_rating: {rating.step!r} must be a choice in loop {rating.loop!r}")
     for rule in flow.plan_suggestions:
         if rule.step not in seen:
             problems.append(f"plan_suggestions: unknown step {rule.step!r}")

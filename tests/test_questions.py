@@ -311,6 +311,10 @@ def test_the_test_flow_itself_loads(tmp_path: Path, bank: Manifest) -> None:
         (("{loop: game}", "{steps: [rate]}"), "parts.steps 'rate' is asked in a loop"),
         (("{tag: voorbeeld}", "{ids: [ex_roof, ex_attic]}"), "ids name unknown pictures"),
         (("{ex_roof: ", "{ex_cellar: "), "phrases name unknown pictures"),
+        (
+            ("steps:\n  - {id: job", "coach_rating: {loop: game, step: say}\nsteps:\n  - {id: job"),
+            "coach_rating: 'say' must be a choice in loop 'game'",
+        ),
     ],
 )
 def test_the_loader_names_what_is_wrong(
