@@ -38,7 +38,7 @@ LICENSE = IMAGES_DIR / "LICENSE-fluent-emoji.txt"
 
 # Size budget: a picture is sent to Telegram and drawn into collages; pngquant keeps them small.
 MAX_PICTURE_BYTES = 64 * 1024
-MAX_TOTAL_BYTES = 3 * 1024 * 1024
+MAX_TOTAL_BYTES = 6 * 1024 * 1024  # the bank of about 170 pictures is about 4.5 MiB
 MAX_LABEL_CHARS = 12  # labels are printed big under the pictures
 PAGE = 9  # dream pictures shown per page
 
