@@ -57,6 +57,11 @@ IMAGE_HOOKS: Mapping[str, ImageHook] = MappingProxyType(
         "collage": _collage,
         "plan": _plan,
         "me": _me,
+        "menu": result_hooks.menu,
+        "board": result_hooks.board,
+        "hand": result_hooks.hand,
+        "finger": result_hooks.finger,
+        "day": result_hooks.day,
         "ladder": result_hooks.ladder,
         "traffic": result_hooks.traffic,
     }

@@ -151,6 +151,10 @@ class PictureRenderer:
         key = self._key("me", ids, marks, title, ME_LAYOUT, STRONG_WORDS, GROWING_WORDS)
         return self._cached(key, lambda: self._draw_me(ids, chosen, title))
 
+    def label(self, picture_id: str) -> str:
+        """The word under a picture of the bank."""
+        return self._manifest.get(picture_id).label
+
     def drawn(
         self,
         kind: str,

@@ -127,7 +127,8 @@ def test_real_pictures_stay_within_budget(tmp_path: Path) -> None:
         # the worst case: every row on two lines, every date long
         rows = [(pid, f"{LONG[:38]} {pid}", "woensdag 30 september") for pid in ids[start:][:8]]
         card = renderer.plan_card(rows, "Mijn plan")
-        assert card.width <= 960 and card.path.stat().st_size < 180_000, ids[start:][:8]
+        # detailed pictures on every row and every text on two lines: still a light photo
+        assert card.width <= 960 and card.path.stat().st_size < 200_000, ids[start:][:8]
         short = [(pid, "Bellen", "vrijdag 6 maart") for pid in ids[start:][:8]]
         assert renderer.plan_card(short, "Mijn plan").path.stat().st_size < 120_000
 
