@@ -12,7 +12,15 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from flows.answers import Answers, OptionAnswer, SkippedAnswer, TextAnswer, VoiceAnswer
+from flows.answers import (
+    Answers,
+    OptionAnswer,
+    PictureAnswer,
+    PicturesAnswer,
+    SkippedAnswer,
+    TextAnswer,
+    VoiceAnswer,
+)
 from flows.engine import FlowEngine
 from flows.models import PlanSection
 
@@ -121,7 +129,8 @@ class Suggestion:
 
 
 def suggestions(engine: FlowEngine, answers: Answers) -> list[Suggestion]:
-    """What the flow's answers suggest for the plan, by the rules in the flow file."""
+    """What the flow's answers suggest for the plan, by the rules in the flow file: one per
+    answer, and one per picture of an answer that chose several."""
     found = []
     for rule in engine.flow.plan_suggestions:
         for key in engine.answer_order(answers):
@@ -132,12 +141,21 @@ def suggestions(engine: FlowEngine, answers: Answers) -> list[Suggestion]:
                 isinstance(answer, OptionAnswer) and answer.option in rule.options
             ):
                 continue
-            picture = engine.subject(key, answers)
-            label = engine.picture_label(picture) if picture else ""
+            subject = engine.subject(key, answers)
+            if isinstance(answer, PicturesAnswer):
+                about: tuple[str | None, ...] = answer.pictures
+            elif isinstance(answer, PictureAnswer):
+                about = (answer.picture,)
+            else:
+                about = (subject,)
             said = _said(answer)
-            text = rule.text.replace("{label}", label).replace("{answer}", said).strip(" :")
-            if text:
-                found.append(Suggestion(rule.section, text, picture))
+            if isinstance(answer, OptionAnswer):
+                said = engine.option_label(key.step, answer.option)
+            for picture in about:
+                label = engine.picture_label(picture) if picture else ""
+                text = rule.text.replace("{label}", label).replace("{answer}", said).strip(" :")
+                if text:
+                    found.append(Suggestion(rule.section, text, picture))
     return found
 
 

@@ -138,6 +138,10 @@ class FlowEngine:
         """How an option of a choice looked on its button, e.g. "👍 Ja"."""
         return self._questions.option_text(step_id, option_id)
 
+    def option_label(self, step_id: str, option_id: str) -> str:
+        """An option's words without its emoji, e.g. "Ja"."""
+        return self._questions.option_label(step_id, option_id)
+
     def highlighted(self, step_id: str) -> bool:
         """Whether the coach should see this step's answers highlighted."""
         return self._route.steps[step_id].coach_highlight

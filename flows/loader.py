@@ -61,9 +61,7 @@ def _check_runnable(flow: Flow, pictures: Manifest, hooks: Collection[str]) -> l
     unknown = [picture for picture in flow.phrases if picture not in pictures]
     if unknown:
         problems.append(f"phrases name unknown pictures {unknown}")
-    first, last = flow.steps[0], flow.steps[-1]
-    if isinstance(first, LoopStep | ResultStep):
-        problems.append("the first step must be a question, not a loop or result")
+    last = flow.steps[-1]
     if not isinstance(last, ResultStep):
         problems.append("the last step must be a result")
     for loop in flow.steps:

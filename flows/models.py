@@ -232,6 +232,9 @@ QuestionStep = (
 )
 
 
+PopQuestion = Literal["wie_ben_ik", "wat_wil_ik", "wat_kan_ik"]
+POP_QUESTIONS: tuple[PopQuestion, ...] = ("wie_ben_ik", "wat_wil_ik", "wat_kan_ik")
+
 PlanSection = Literal["wants", "cans", "develop", "actions"]
 
 
@@ -261,6 +264,8 @@ class Flow(_Model):
     id: StepId
     title: str = Field(min_length=1, max_length=30)
     emoji: str = Field(min_length=1, max_length=8)
+    question: PopQuestion
+    """Which question of the POP the method helps answer: its group in the menu."""
     steps: tuple[TopStep, ...] = Field(min_length=1)
     welcome: ParticipantText | None = None
     cover: tuple[str, ...] = Field(default=(), max_length=4)

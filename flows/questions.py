@@ -143,7 +143,8 @@ class Questions:
         banner = self._route.steps[cursor.step].banner
         if banner is None:
             return None
-        return Reply(banner.text, image=ImageSpec(banner.hook, (), title=banner.value))
+        shown = ImagePart(place=banner.value, label=banner.text)
+        return Reply(banner.text, image=ImageSpec(banner.hook, (), parts=(shown,)))
 
     def matches(self, step: ChoiceStep, item: str, option_id: str) -> bool:
         """In a matching game: whether this option is where the round's picture belongs."""
@@ -179,6 +180,15 @@ class Questions:
                     return f"{option.emoji} {option.label}"
         return option_id
 
+    def option_label(self, step_id: str, option_id: str) -> str:
+        """An option's words without its emoji, e.g. "Ja"."""
+        step = self._route.steps[step_id]
+        if isinstance(step, ChoiceStep):
+            for option in step.options:
+                if option.id == option_id:
+                    return option.label
+        return option_id
+
     def pool_of(self, step_id: str) -> tuple[str, ...]:
         step = self._route.steps[step_id]
         if not isinstance(step, PickPicturesStep | PickPictureStep):
@@ -201,8 +211,9 @@ class Questions:
             nav.append(Button("more", wording.VERDER))
         nav.append(Button("done", wording.KLAAR))
         rows += [tuple(nav), (Button("stop", wording.STOP),)]
-        status = wording.PAGE.format(page=state.page + 1, pages=pages)
-        status += " · " + wording.CHOSEN_COUNT.format(count=len(state.selection))
+        status = wording.CHOSEN_COUNT.format(count=len(state.selection))
+        if pages > 1:
+            status = wording.PAGE.format(page=state.page + 1, pages=pages) + " · " + status
         chosen_here = tuple(picture for picture in shown if picture in state.selection)
         return f"{text}\n{status}", rows, ImageSpec("grid", shown, selected=chosen_here)
 

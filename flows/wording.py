@@ -36,7 +36,13 @@ PAUSED = "Oké, we stoppen even. ⏸️\nTik op Verder als je verder wil."
 RESUMED = "Welkom terug! 👋 We gaan verder."
 
 
+MOST_DOTS = 12
+"""More stages than this are shown as ten dots, each standing for a few of them."""
+
+
 def progress_dots(done: int, total: int) -> str:
-    """`●●○○`: how far the participant is."""
+    """`●●○○`: how far the participant is; a long method gets ten dots, not one per stage."""
     done = max(0, min(done, total))
+    if total > MOST_DOTS:
+        done, total = round(done * 10 / total), 10
     return FILLED_DOT * done + EMPTY_DOT * (total - done)

@@ -46,6 +46,7 @@ FLOW = """
 id: plan
 title: Plan
 emoji: "🧪"
+question: wie_ben_ik
 welcome: "Hallo! 👋"
 steps:
   - {id: pick, kind: pick_pictures, text: "Kies prenten.", pictures: {tag: droom}, min: 2, max: 3}

@@ -45,6 +45,7 @@ def _valid() -> dict[str, Any]:
         "id": "plan",
         "title": "Plan",
         "emoji": "🧪",
+        "question": "wat_wil_ik",
         "steps": [
             {"id": "pick", "kind": "pick_pictures", "text": "Kies.", "pictures": {"tag": "droom"}},
             {
@@ -121,7 +122,7 @@ def test_droompagina_offers_enough_pictures_and_ends_in_a_known_hook() -> None:
     flow = load_flow(FLOWS_DIR / "droompagina.yaml", pictures, IMAGE_HOOKS)
     first, last = flow.steps[0], flow.steps[-1]
     assert isinstance(first, PickPicturesStep)
-    assert len(pictures.with_tag(first.pictures.tag)) >= first.max
+    assert len(first.pictures.pool(pictures)) >= first.max
     assert isinstance(last, ResultStep) and last.hook in IMAGE_HOOKS
     assert any(isinstance(step, LoopStep) for step in flow.steps)
 

@@ -28,6 +28,7 @@ FLOW = """
 id: kit
 title: Kit
 emoji: "🧪"
+question: wie_ben_ik
 phrases: {ex_roof: "Werken op een dak."}
 steps:
   - {id: job, kind: pick_picture, text: "Welk werk?", pictures: {tag: werk},
@@ -252,7 +253,7 @@ def test_a_banner_picture_comes_just_before_its_question_once(engine: FlowEngine
     run = _to_say(engine)
     banner, question = run.last.replies
     assert banner.text == "👉 De wijsvinger" and banner.buttons == ()
-    assert banner.image == ImageSpec("finger", (), title="2")
+    assert banner.image == ImageSpec("finger", (), parts=(ImagePart("2", "👉 De wijsvinger"),))
     assert question.text.startswith("Zeg iets.")
     again = run.send(Resume())
     assert [reply.image for reply in again.replies] == [None], "coming back: the question only"
@@ -332,3 +333,23 @@ def test_a_picture_that_fits_two_answers_is_refused(tmp_path: Path) -> None:
     folder.mkdir()
     with pytest.raises(FlowError, match="picture 'ex_door' matches 2 answers"):
         _load(tmp_path, _bank(folder, [both]), FLOW)
+
+
+def test_a_flow_may_start_with_a_loop_over_named_pictures(tmp_path: Path, bank: Manifest) -> None:
+    game_first = """
+id: kit
+title: Kit
+emoji: "🧪"
+question: wat_kan_ik
+steps:
+  - id: game
+    kind: loop
+    pictures: {tag: voorbeeld}
+    steps:
+      - {id: rate, kind: choice, text: "Lukt {label}?", options: [
+          {id: groen, emoji: "🟢", label: Goed}, {id: rood, emoji: "🔴", label: Nog niet}]}
+  - {id: end, kind: result, hook: board, title: Klaar, text: "Goed zo!", parts: [{loop: game}]}
+"""
+    _load(tmp_path, bank, game_first)
+    run = Run(FlowEngine(Flow.model_validate(yaml.safe_load(game_first)), bank))
+    assert run.at == ("rate", "ex_roof") and run.shown.text == "Lukt Dak?"

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.conversation import Conversation, Incoming, Start, VoiceNote
-from flows.conversation_types import Reply, Tap, TextIn, Unsupported
+from flows.conversation_types import ImagePart, Reply, Tap, TextIn, Unsupported
 
 GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
 VOICE_BYTES = b"OggS\x00fake-opus-voice-note"
@@ -89,10 +89,28 @@ def describe(reply: Reply) -> list[str]:
         chosen = f" chosen={','.join(image.selected)}" if image.selected else ""
         title = f" title={image.title!r}" if image.title else ""
         edit = " (replaces the tapped message)" if reply.edit else ""
-        lines.append(f"  [{image.hook}: {','.join(image.pictures)}{chosen}{title}]{edit}")
+        if image.parts:
+            lines.append(f"  [{image.hook}{title}]{edit}")
+            lines += [f"    {describe_part(part)}" for part in image.parts]
+        else:
+            shown = f": {','.join(image.pictures)}" if image.pictures else ""
+            lines.append(f"  [{image.hook}{shown}{chosen}{title}]{edit}")
     for row in reply.buttons:
         lines.append("  " + " ".join(f"[{button.text}]" for button in row))
     return lines
+
+
+def describe_part(part: ImagePart) -> str:
+    """A part of a picture made of parts: where, its words, pictures, chosen options, typed."""
+    shown = [part.place or "-"]
+    if part.label:
+        shown.append(repr(part.label))
+    shown.append(",".join(part.pictures) or "no pictures")
+    if part.values:
+        shown.append("values=" + ",".join(value or "-" for value in part.values))
+    if part.words:
+        shown.append("words=" + " | ".join(part.words))
+    return " ".join(shown)
 
 
 def assert_golden(name: str, text: str) -> None:
