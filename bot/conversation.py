@@ -17,7 +17,9 @@ from pathlib import Path
 from bot.action_plan import ActionPlan
 from bot.coaching import JOIN_CODE, looks_like_join_code, normal_code
 from bot.homework import LATER_SAID, QUIET_SAID, HomeworkService
+from bot.method_menu import menu_reply
 from bot.plan_message import plan_reply
+from bot.trajectories import Trajectory, suggested_method
 from flows.answers import AnswerKey, PicturesAnswer, VoiceAnswer
 from flows.conversation_types import Button, Event, Reply, Resume, Tap, TextIn, VoiceIn
 from flows.engine import FlowEngine, Outcome
@@ -84,11 +86,13 @@ class Conversation:
         engines: Mapping[str, FlowEngine],
         data_dir: Path,
         homework: HomeworkService | None = None,
+        trajectories: Mapping[str, Trajectory] | None = None,
     ) -> None:
         self._repository = repository
         self._engines = dict(engines)
         self._data_dir = data_dir
         self._homework = homework
+        self._trajectories = dict(trajectories or {})
         self._lock = asyncio.Lock()
 
     async def handle(self, channel: str, external_id: str, incoming: Incoming) -> list[Reply]:
@@ -277,23 +281,11 @@ class Conversation:
         return found
 
     async def _menu(self, participant: Participant, text: str) -> Reply:
-        """One button per method; the methods she finished carry a ✅."""
-        done = {
-            run.flow_id
-            for run in await self._repository.runs(participant.id)
-            if run.status == "finished"
-        }
-        buttons = tuple(
-            (
-                Button(
-                    flow_id,
-                    f"{engine.flow.emoji} {engine.flow.title}" + (" ✅" if flow_id in done else ""),
-                    chosen=flow_id in done,
-                ),
-            )
-            for flow_id, engine in self._engines.items()
-        )
-        return Reply(text, buttons, scope=MENU_SCOPE)
+        """One button per method, grouped by the POP's questions; finished ones ticked."""
+        runs = await self._repository.runs(participant.id)
+        finished = {run.flow_id for run in runs if run.status == "finished"}
+        suggested = suggested_method(self._trajectories, participant, runs)
+        return menu_reply(text, self._engines, finished, suggested, MENU_SCOPE)
 
     # ----- a flow run ----------------------------------------------------------------------
 

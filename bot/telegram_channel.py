@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import traceback
 from datetime import timedelta
@@ -17,6 +18,7 @@ from telegram import (
     Message,
     Update,
 )
+from telegram.constants import ChatAction
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     AIORateLimiter,
@@ -33,11 +35,13 @@ from bot import callback_data
 from bot.conversation import Incoming, Start, VoiceNote
 from bot.services import Services
 from bot.telegram_coach_commands import CoachCommands
-from flows.conversation_types import Reply, TextIn, Unsupported
+from flows.conversation_types import ImageSpec, Reply, TextIn, Unsupported
 from images.hooks import render_image
 from images.render import RenderedImage
 
 CHANNEL = "telegram"
+SLOW_RENDER_SECONDS = 0.15
+"""Making a picture takes longer than this: show "sending a photo…" meanwhile."""
 log = logging.getLogger(__name__)
 
 PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
@@ -146,7 +150,7 @@ class TelegramChannel:
                     pass
             await bot.send_message(chat_id, text, reply_markup=markup)
             return
-        image = await asyncio.to_thread(render_image, self._services.renderer, reply.image)
+        image = await self._rendered(bot, chat_id, reply.image)
         if editable and tapped is not None and tapped.photo:
             try:
                 media = InputMediaPhoto(await self._photo(image), caption=text)
@@ -167,6 +171,18 @@ class TelegramChannel:
                 continue
             await self._remember(image, sent)
             return
+
+    async def _rendered(self, bot: Bot, chat_id: int, spec: ImageSpec) -> RenderedImage:
+        """The picture, made if needed; while making it takes a moment, she sees that a
+        photo is on its way."""
+        rendering = asyncio.ensure_future(
+            asyncio.to_thread(render_image, self._services.renderer, spec)
+        )
+        done, _ = await asyncio.wait({rendering}, timeout=SLOW_RENDER_SECONDS)
+        if not done:
+            with contextlib.suppress(TelegramError):
+                await bot.send_chat_action(chat_id, ChatAction.UPLOAD_PHOTO)
+        return await rendering
 
     async def _photo(self, image: RenderedImage) -> str | bytes:
         """Telegram's file_id when this image went up before; otherwise the bytes."""

@@ -254,7 +254,7 @@ class WebChannel:
         if reply.image is not None and not view.tiles:
             rendered = await asyncio.to_thread(render_image, self._services.renderer, reply.image)
             view.image_url = f"/beeld/{rendered.key}.jpg"
-            view.image_alt = _alt_text(reply.image, labels)
+            view.image_alt = _alt_text(reply.image, labels, reply.text)
             if not reply.buttons:
                 view.download_url = f"{view.image_url}?bewaar=1"
         return view
@@ -311,14 +311,24 @@ def _field(value: object) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _alt_text(image: ImageSpec, pictures: Manifest) -> str:
-    """What the image shows, in words: the captions where it has them (a plan), else the
-    labels of its pictures; with its title in front."""
+def _alt_text(image: ImageSpec, pictures: Manifest, fallback: str = "") -> str:
+    """What the image shows, in words: the captions where it has them (a plan), its parts
+    (a menu, a board, a hand: their words, else their pictures' labels), else the labels of
+    its pictures; with its title in front. Nothing to name: `fallback` (the message)."""
     if image.captions:
         names = ", ".join(caption.splitlines()[0] for caption in image.captions if caption)
+    elif image.parts:
+        pieces = []
+        for part in image.parts:
+            shown = ", ".join(
+                part.words or pictures.labels(p for p in part.pictures if p in pictures)
+            )
+            pieces.append(f"{part.label}: {shown}" if part.label and shown else part.label or shown)
+        names = "; ".join(piece for piece in pieces if piece)
     else:
         names = ", ".join(pictures.labels(p for p in image.pictures if p in pictures))
-    return f"{image.title}: {names}" if image.title else names
+    named = f"{image.title}: {names}" if image.title and names else image.title or names
+    return named or fallback
 
 
 def _note_from_reply(reply: Reply) -> dict[str, Any]:

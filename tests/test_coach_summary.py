@@ -42,7 +42,7 @@ async def test_a_finished_dream_page_comes_as_picture_and_highlights(chat: Chat)
     assert [call.method for call in calls] == ["sendPhoto", "sendMessage"]
     assert calls[0].params["caption"] == "Deelnemer 1: Droompagina"
     assert not calls[0].uploads, "the same dream page, sent again by its file_id"
-    assert calls[0].params["photo"] == f"PHOTO-{chat.request.next_file}"
+    assert calls[0].params["photo"] == dream_page.file_id
     assert dream_page.uploads
     text = calls[1].params["text"]
     assert "Deelnemer 1 · Droompagina (klaar)" in text

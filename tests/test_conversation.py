@@ -154,9 +154,14 @@ async def test_yes_stores_consent_with_its_date_and_shows_the_menu(
     replies = await talk.tap("✅")
     assert texts(replies)[-1] == MENU_QUESTION
     assert [b.text for row in replies[-1].buttons for b in row] == [
-        "🌈 Droompagina",
+        "🖐️ Mijn hand",
+        "🕰️ Klokwijs",
         "🪞 Prentenbeeld",
-    ]
+        "🌈 Droompagina",
+        "🗣️ Praatplaat",
+        "🪜 Mijn ladder",
+        "🧩 Vier op een rij",
+    ], "grouped: who am I, what do I want, what can I do"
     participant = await repository.participant("telegram", talk.user)
     assert participant is not None and participant.consent_given
     assert participant.consent_at == "2026-03-02T09:00:00+00:00"
@@ -334,13 +339,13 @@ async def test_a_voice_note_that_is_too_long_is_refused_unfetched(
 
 
 async def test_after_the_flow_the_menu_returns_and_a_second_run_starts(
-    conversation: Conversation, repository: Repository
+    conversation: Conversation, repository: Repository, engines: dict[str, FlowEngine]
 ) -> None:
     talk = Transcript(conversation)
     await consent(talk)
     await short_run(talk)
     assert talk.replies[-1].text == MENU_AGAIN
-    assert talk.replies[-1].actions() == {"droompagina", "prentenbeeld"}
+    assert talk.replies[-1].actions() == set(engines)
     (first,) = await runs_of(repository)
     assert first.status == "finished" and first.finished_at is not None
     assert await repository.answers(first.id)

@@ -80,9 +80,10 @@ def test_whole_droompagina_survives_sigkill_and_exports(
     ann: Participant = api.participant(USER, "Ann", timeout=20)
 
     assert "antwoorden bewaren" in texts(ann.say("/start"))
-    assert "Droompagina" in texts(ann.tap("✅ Ja, dat mag"))
+    menu = ann.tap("✅ Ja, dat mag")[-1]
+    assert "Droompagina" in texts([menu]) and menu.kind == "photo", "the menu has its picture"
     grid = ann.tap("🌈 Droompagina")[-1]
-    assert grid.kind == "photo" and api.uploads == 1
+    assert grid.kind == "photo" and api.uploads == 2, "the menu, then the first page"
     first_label = grid.button_texts[0].split(" ", 1)[1]
 
     edited = ann.tap(grid.button_texts[0], message_id=grid.message_id)

@@ -27,6 +27,8 @@ class Call:
     method: str
     params: dict[str, Any]
     uploads: bool
+    file_id: str | None = None
+    """The file_id Telegram gave a photo this call sent."""
 
 
 @dataclass
@@ -89,6 +91,7 @@ class RecordingRequest(BaseRequest):
                 message["photo"] = [
                     {"file_id": photo, "file_unique_id": photo, "width": 90, "height": 90}
                 ]
+                self.calls[-1].file_id = photo
             return message
         return True
 
@@ -213,7 +216,7 @@ async def test_grid_is_uploaded_once_then_sent_by_file_id(chat: Chat) -> None:
     assert "p:" in buttons(grid)[0] and buttons(grid)[0].startswith("r")
     again = sent(await consent_and_open_droompagina(chat, 8))[-1]
     assert again.method == "sendPhoto" and not again.uploads
-    assert again.params["photo"] == "PHOTO-1"
+    assert again.params["photo"] == grid.file_id
 
 
 async def test_tapping_a_picture_edits_the_grid_in_place(chat: Chat) -> None:

@@ -145,7 +145,7 @@ async def test_a_typed_code_in_the_menu_joins(chat: Chat) -> None:
     typed = f"{sara.join_code[:3].lower()} {sara.join_code[3:]}"
     answered = sent(await chat.text(7, typed))
     assert answered[0].params["text"] == JOINED.format(name="Sara")
-    assert buttons(answered[-1]) == ["m:droompagina", "m:prentenbeeld"]  # back at the menu
+    assert "m:droompagina" in buttons(answered[-1])  # back at the menu
     assert await coach_of(chat, 7) == sara.id
 
 
@@ -156,7 +156,7 @@ async def test_an_unknown_code_gets_a_hint(chat: Chat) -> None:
     unknown = "ZZZ9ZZ" if sara.join_code != "ZZZ9ZZ" else "YYY9YY"
     answered = sent(await chat.text(7, unknown))
     assert answered[0].params["text"] == UNKNOWN_CODE
-    assert buttons(answered[-1]) == ["m:droompagina", "m:prentenbeeld"]
+    assert "m:droompagina" in buttons(answered[-1])
     assert await coach_of(chat, 7) is None
 
 
@@ -165,5 +165,6 @@ async def test_an_everyday_word_of_six_letters_is_no_code(chat: Chat) -> None:
     await chat.text(7, "/start")
     await chat.press(7, "c:yes")
     answered = sent(await chat.text(7, "dankje"))
-    assert UNKNOWN_CODE not in [call.params["text"] for call in answered]
-    assert buttons(answered[-1]) == ["m:droompagina", "m:prentenbeeld"]
+    said = [call.params.get("text") or call.params.get("caption") for call in answered]
+    assert UNKNOWN_CODE not in said
+    assert "m:droompagina" in buttons(answered[-1])
