@@ -1,5 +1,5 @@
-"""The exports in the coach's portal: the POP as the PDF for Mijn Loopbaan, and the monthly
-overview of completed POPs as a CSV for Excel."""
+"""The exports in the coach's portal: the POP as the PDF for Mijn Loopbaan, the monthly
+overview of completed POPs as a CSV for Excel, and the result picture of each method."""
 
 from __future__ import annotations
 
@@ -10,15 +10,17 @@ import re
 from datetime import UTC, date, datetime, time
 
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from bot.action_plan import PARTICIPATION, ActionPlan
 from bot.coach_portal import CoachPortal
+from bot.coach_results import coach_result, result_files
 from bot.export import describe_participant
 from bot.homework import BRUSSELS, brussels_day
 from bot.pop_pdf import dutch_day, pop_pdf
 from bot.services import Services
+from images.hooks import render_image
 
 
 class ExportPages:
@@ -30,7 +32,31 @@ class ExportPages:
         return [
             Route("/coach/deelnemer/{participant:int}/plan.pdf", self.pdf),
             Route("/coach/overzicht.csv", self.month_overview),
+            Route("/coach/deelnemer/{participant:int}/resultaat/{run:int}.jpg", self.result),
         ]
+
+    async def result(self, request: Request) -> Response:
+        """The picture a finished method made (the board, the hand, the ladder with the
+        coach's own ratings …)."""
+        access = await self._portal.access(request)
+        if isinstance(access, Response):
+            return access
+        _, _, participant = access
+        services = self._services
+        wanted = int(request.path_params["run"])
+        runs = [run for run in await services.repository.runs(participant.id) if run.id == wanted]
+        engine = services.engines.get(runs[0].flow_id) if runs else None
+        image = None
+        if runs and engine is not None:
+            image = await coach_result(services.repository, engine, participant.id, runs[0])
+        if image is None:
+            return PlainTextResponse("Geen resultaat.", status_code=404)
+        drawn = await asyncio.to_thread(render_image, services.renderer, image)
+        return FileResponse(
+            drawn.path,
+            media_type="image/jpeg",
+            headers={"Cache-Control": "private, no-cache", "X-Content-Type-Options": "nosniff"},
+        )
 
     async def pdf(self, request: Request) -> Response:
         """The POP as the PDF for Mijn Loopbaan, named as VDAB wants it."""
@@ -52,7 +78,12 @@ class ExportPages:
             services.repository, services.engines, services.pictures, participant
         )
         changed = changed_on(stored.updated_at)
-        data = await asyncio.to_thread(pop_pdf, plan, services.pictures, record, made_on=changed)
+        results = await result_files(
+            services.repository, services.engines, services.renderer, participant.id
+        )
+        data = await asyncio.to_thread(
+            pop_pdf, plan, services.pictures, record, made_on=changed, results=results
+        )
         return Response(
             data,
             media_type="application/pdf",

@@ -20,6 +20,7 @@ from starlette.responses import (
 )
 from starlette.routing import Route
 
+from bot.coach_rating_pages import RatingPages, judgement
 from bot.export import describe_participant
 from bot.homework import HomeworkError, dutch_date
 from bot.services import Services
@@ -68,6 +69,7 @@ class CoachPortal:
                 "/coach/deelnemer/{participant:int}/stem/{run:int}/{step}/{item}",
                 self.voice,
             ),
+            *RatingPages(self._services, self).routes(),
         ]
 
     # ----- signing in and out ----------------------------------------------------------------
@@ -154,6 +156,7 @@ class CoachPortal:
             today=services.homework.today().isoformat(),
             dutch_date=dutch_date,
             error=self.error_in(request),
+            **await judgement(services, participant),
         )
 
     async def assign(self, request: Request) -> Response:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from bot.coach_results import coach_result
 from bot.export import describe_participant
 from flows.conversation_types import Reply
 from flows.engine import FlowEngine
@@ -51,10 +52,12 @@ async def summary(
     lines += [_line(step) for step in run["steps"] if step["highlight"]][:MAX_LINES]
     replies = [Reply("\n".join(lines))]
     engine = engines.get(run["method"])
-    if engine is not None and run["status"] == "finished":
-        answers = await repository.answers(run["run"])
-        result = engine.result(answers)
-        replies.insert(0, Reply(f"{display_name(participant)}: {run['title']}", image=result.image))
+    stored = {stored.id: stored for stored in await repository.runs(participant.id)}
+    if engine is not None and run["run"] in stored:
+        image = await coach_result(repository, engine, participant.id, stored[run["run"]])
+        if image is not None:
+            title = f"{display_name(participant)}: {run['title']}"
+            replies.insert(0, Reply(title, image=image))
     return replies
 
 

@@ -75,10 +75,18 @@ class ShownRun:
     started: str
     finished: str
     groups: tuple[ShownGroup, ...]
+    result: str | None = None
+    """A file URL of the picture the method made, if it is finished."""
 
 
-def chosen(record: Mapping[str, Any] | None, pictures: Manifest) -> list[ShownRun]:
-    """What the participant chose and answered (describe_participant), ready to print."""
+def chosen(
+    record: Mapping[str, Any] | None,
+    pictures: Manifest,
+    results: Mapping[int, Path] | None = None,
+) -> list[ShownRun]:
+    """What the participant chose and answered (describe_participant), ready to print, with
+    the picture each finished method made (`results`: by run id)."""
+    made = results or {}
     runs = []
     for run in (record or {}).get("runs", []):
         steps = [_step(step, pictures) for step in run.get("steps", [])]
@@ -93,6 +101,7 @@ def chosen(record: Mapping[str, Any] | None, pictures: Manifest) -> list[ShownRu
                 started=brussels_day(run["started_at"]) if run.get("started_at") else "",
                 finished=brussels_day(run["finished_at"]) if run.get("finished_at") else "",
                 groups=groups,
+                result=made[run["run"]].resolve().as_uri() if run.get("run") in made else None,
             )
         )
     return runs
@@ -139,6 +148,7 @@ def pop_html(
     record: Mapping[str, Any] | None = None,
     *,
     made_on: date,
+    results: Mapping[int, Path] | None = None,
 ) -> str:
     """The POP as the HTML that WeasyPrint prints."""
     action_pictures: list[ShownPicture | None] = [
@@ -151,7 +161,7 @@ def pop_html(
         name=name,
         made_on=dutch_day(made_on),
         actions=list(zip(plan.actions, action_pictures, strict=True)),
-        runs=chosen(record, pictures),
+        runs=chosen(record, pictures, results),
         phases=PHASES,
         short_kinds=SHORT_KINDS,
         participation=PARTICIPATION,
@@ -167,11 +177,12 @@ def pop_pdf(
     record: Mapping[str, Any] | None = None,
     *,
     made_on: date,
+    results: Mapping[int, Path] | None = None,
 ) -> bytes:
     """The POP as PDF bytes (blocking, about half a second: run it in a thread)."""
     fetcher = URLFetcher(allowed_protocols={"file"})
     html = HTML(
-        string=pop_html(plan, pictures, record, made_on=made_on),
+        string=pop_html(plan, pictures, record, made_on=made_on, results=results),
         base_url=pictures.base_dir.resolve().as_uri() + "/",
         url_fetcher=fetcher,
     )

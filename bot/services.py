@@ -11,8 +11,9 @@ from bot.coaching import Coaching
 from bot.conversation import Conversation
 from bot.homework import HomeworkService
 from bot.settings import Settings
+from bot.trajectories import TRAJECTORIES_FILE, Trajectory, load_trajectories
 from flows.engine import FlowEngine
-from flows.loader import load_flows
+from flows.loader import FlowError, load_flows
 from images.hooks import IMAGE_HOOKS
 from images.manifest import Manifest, load_picture_bank
 from images.render import PictureRenderer
@@ -32,21 +33,37 @@ class Services:
     conversation: Conversation
     coaching: Coaching
     homework: HomeworkService
+    trajectories: dict[str, Trajectory]
+    """The trajectories a coach can choose (flows/trajectories.yml), by id."""
 
     @classmethod
     async def open(cls, settings: Settings, clock: Clock = utc_now) -> Services:
         pictures = load_picture_bank(settings.images_dir)
-        flows = load_flows(pictures, IMAGE_HOOKS.keys())
-        engines = {flow.id: FlowEngine(flow, pictures) for flow in flows}
+        flows = {flow.id: flow for flow in load_flows(pictures, IMAGE_HOOKS.keys())}
+        if settings.flows_dir is not None:
+            if not settings.flows_dir.is_dir():
+                raise FlowError(f"POPBOT_FLOWS_DIR {settings.flows_dir} is not a folder")
+            own = load_flows(pictures, IMAGE_HOOKS.keys(), settings.flows_dir)
+            flows |= {flow.id: flow for flow in own}
+        engines = {flow_id: FlowEngine(flow, pictures) for flow_id, flow in flows.items()}
+        trajectories = load_trajectories(TRAJECTORIES_FILE, engines.keys())
         data_dir: Path = settings.data_dir
         repository = await Repository.open(data_dir, clock)
         renderer = PictureRenderer(pictures, data_dir / "cache" / "images")
         await asyncio.to_thread(renderer.prune, CACHE_UNUSED_FOR)
         homework = HomeworkService(repository, engines, clock)
-        conversation = Conversation(repository, engines, data_dir, homework)
+        conversation = Conversation(repository, engines, data_dir, homework, trajectories)
         coaching = Coaching(repository, settings.web_url, clock)
         return cls(
-            settings, repository, pictures, engines, renderer, conversation, coaching, homework
+            settings,
+            repository,
+            pictures,
+            engines,
+            renderer,
+            conversation,
+            coaching,
+            homework,
+            trajectories,
         )
 
     async def close(self) -> None:

@@ -21,6 +21,9 @@ class Settings(BaseSettings):
     """Where the database, voice notes and the image cache live."""
     images_dir: Path | None = None
     """A folder with the organisation's own pictures and their manifest.yaml."""
+    flows_dir: Path | None = None
+    """A folder with the organisation's own flow files: each adds a method, or replaces the
+    shipped one with the same id (e.g. its own vier_op_een_rij.yaml)."""
     web_host: str = "127.0.0.1"
     web_port: int = Field(default=8000, ge=1, le=65535)
     web_public_url: str | None = None

@@ -126,6 +126,17 @@ class CoachRepository:
         await self._db.commit()
         return cursor.rowcount == 1
 
+    async def set_trajectory(
+        self, coach_id: int, participant_id: int, trajectory: str | None
+    ) -> bool:
+        """Choose her trajectory (None: free), only for a participant of this coach."""
+        cursor = await self._db.execute(
+            "UPDATE participants SET trajectory = ? WHERE id = ? AND coach_id = ?",
+            (trajectory, participant_id, coach_id),
+        )
+        await self._db.commit()
+        return cursor.rowcount == 1
+
     async def participant(self, coach_id: int, participant_id: int) -> Participant | None:
         """A participant, only when she joined this coach."""
         async with self._db.execute(

@@ -19,6 +19,7 @@ from storage.coach_repository import CoachRepository
 from storage.database import open_database
 from storage.homework_repository import HomeworkRepository
 from storage.plan_repository import PlanRepository
+from storage.rating_repository import RatingRepository
 from storage.records import Clock, Participant, participant_from_row, stored_time, utc_now
 
 __all__ = [  # the records live in storage.records; callers may take them from here too
@@ -82,6 +83,8 @@ class Repository:
         """Homework and the messages the bot sends by itself."""
         self.plans = PlanRepository(db, clock)
         """Action plans (POPs)."""
+        self.ratings = RatingRepository(db, clock)
+        """The coach's own ratings beside the participant's (flows with coach_rating)."""
 
     @classmethod
     async def open(cls, data_dir: Path, clock: Clock = utc_now) -> Repository:

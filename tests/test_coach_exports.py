@@ -301,3 +301,47 @@ async def test_the_overview_needs_a_signed_in_coach(portal: Portal) -> None:
     await portal.complete_at(plan, datetime(2026, 3, 15, 10, 0, tzinfo=UTC))
     response = await portal.client().get("/coach/overzicht.csv?maand=2026-03")
     assert response.status_code == 401 and "Dubois" not in response.text
+
+
+# ----- the pictures the methods made -------------------------------------------------------
+
+
+async def _hand_done(talk: Transcript) -> None:
+    """HAND with nothing chosen and nothing said: the quickest finished method."""
+    await talk.tap("🖐️")
+    for _ in range(5):
+        await talk.tap("🏁 Klaar")
+        await talk.tap("⏭️ Overslaan")
+
+
+async def test_the_portal_and_the_pdf_show_the_picture_a_method_made(
+    portal: Portal, tmp_path: Path
+) -> None:
+    mia, talk = await portal.joined("mia", portal.sara)
+    await _hand_done(talk)
+    await talk.tap("🕰️")  # started, not finished: no picture yet
+    runs = await portal.services.repository.runs(mia)
+    done, busy = runs[0].id, runs[1].id
+    sara = await portal.signed_in(portal.sara)
+    page = (await sara.get(f"/coach/deelnemer/{mia}")).text
+    assert f'src="/coach/deelnemer/{mia}/resultaat/{done}.jpg"' in page
+    assert f"/resultaat/{busy}.jpg" not in page
+    picture = await sara.get(f"/coach/deelnemer/{mia}/resultaat/{done}.jpg")
+    assert picture.status_code == 200 and picture.headers["content-type"] == "image/jpeg"
+    assert picture.content[:2] == b"\xff\xd8"
+    assert (await sara.get(f"/coach/deelnemer/{mia}/resultaat/{busy}.jpg")).status_code == 404
+
+    tom = await portal.signed_in(portal.tom)
+    refused = await tom.get(f"/coach/deelnemer/{mia}/resultaat/{done}.jpg")
+    assert refused.status_code == 404 and not refused.content.startswith(b"\xff\xd8")
+
+    await portal.plan(portal.sara, mia, first_name="Mia", last_name="Peeters")
+    pdf = (await sara.get(f"/coach/deelnemer/{mia}/plan.pdf")).content
+    path = tmp_path / "plan.pdf"
+    path.write_bytes(pdf)
+    listed = subprocess.run(
+        ["pdfimages", "-list", str(path)], check=True, capture_output=True, text=True
+    ).stdout
+    widths = [line.split()[3] for line in listed.splitlines()[2:]]
+    assert "960" in widths, f"the hand picture (960 wide) is printed: {listed}"
+    assert "Mijn hand" in _pdf_text(pdf, tmp_path)

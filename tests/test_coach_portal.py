@@ -18,6 +18,7 @@ from bot.coach_portal import SESSION_COOKIE
 from bot.conversation import Start
 from bot.services import Services
 from bot.settings import Settings
+from bot.trajectories import load_trajectories
 from bot.web_channel import WebChannel
 from bot.web_identity import load_or_create_secret
 from storage.coach_repository import Coach
@@ -319,9 +320,120 @@ async def test_a_consented_web_participant_joins_directly(portal: Portal) -> Non
     web = portal.web
     who = await web.consent()
     page = ChatPage((await web.client.get(f"/doe-mee/{portal.tom.join_code}")).text)
-    assert "Je coach is nu Tom." in page.text and page.words == [
-        "🌈 Droompagina",
-        "🪞 Prentenbeeld",
-    ]
+    assert "Je coach is nu Tom." in page.text
+    assert {"🌈 Droompagina", "🪞 Prentenbeeld"} <= set(page.words), "then the menu"
     participant = await web.services.repository.participant("web", who)
     assert participant is not None and participant.coach_id == portal.tom.id
+
+
+# ----- the trajectory -------------------------------------------------------------------------
+
+TRAJECTORIES = """
+trajectories:
+  - id: dromen_eerst
+    title: "Variant D — eerst dromen"
+    about: "Eerst de droompagina, dan het prentenbeeld."
+    methods: [droompagina, prentenbeeld]
+  - id: wie_eerst
+    title: "Variant W — eerst wie ben ik"
+    about: "Eerst het prentenbeeld, dan de droompagina."
+    methods: [prentenbeeld, droompagina]
+"""
+
+
+def trajectory_choices(page: PortalPage) -> dict[str, bool]:
+    """The trajectory radio buttons: value → checked."""
+    return {
+        field["value"]: "checked" in field
+        for field in page.all("input")
+        if field.get("name") == "traject"
+    }
+
+
+def methods_shown(page: PortalPage) -> list[str]:
+    html_text = " ".join(page.text.split())
+    start = html_text.index("Traject kiezen") + len("Traject kiezen")
+    return html_text[start:].split("Huiswerk")[0].split("Jouw inschatting")[0].split()
+
+
+@pytest.fixture
+def trajectories(portal: Portal, tmp_path: Path) -> None:
+    """Two trajectories over the flows the tests have (the shipped ones need every method)."""
+    path = tmp_path / "trajectories.yml"
+    path.write_text(TRAJECTORIES, encoding="utf-8")
+    portal.services.trajectories = load_trajectories(path, portal.services.engines.keys())
+
+
+@pytest.mark.usefixtures("trajectories")
+async def test_a_chosen_trajectory_shows_its_methods_and_the_next_one(portal: Portal) -> None:
+    client = await portal.signed_in(portal.sara)
+    mine = await portal.pid("telegram", "1")  # she finished a Droompagina
+    path = f"/coach/deelnemer/{mine}"
+    page = PortalPage((await client.get(path)).text)
+    assert trajectory_choices(page) == {"": True, "dromen_eerst": False, "wie_eerst": False}
+    assert "Vrij" in page.text and "Eerst het prentenbeeld, dan de droompagina." in page.text
+    assert "👉" not in page.text
+
+    chosen = await client.post(f"{path}/traject", data={"csrf": page.csrf, "traject": "wie_eerst"})
+    assert chosen.status_code == 200 and chosen.url.path == path
+    page = PortalPage(chosen.text)
+    assert trajectory_choices(page) == {"": False, "dromen_eerst": False, "wie_eerst": True}
+    assert methods_shown(page)[:6] == [
+        "👉",
+        "Prentenbeeld",
+        "(volgende)",
+        "✅",
+        "Droompagina",
+        "(klaar)",
+    ]
+    participant = await portal.services.repository.participant_by_id(mine)
+    assert participant is not None and participant.trajectory == "wie_eerst"
+
+    page = PortalPage(
+        (await client.post(f"{path}/traject", data={"csrf": page.csrf, "traject": ""})).text
+    )
+    assert trajectory_choices(page)[""] and "👉" not in page.text
+    participant = await portal.services.repository.participant_by_id(mine)
+    assert participant is not None and participant.trajectory is None
+
+
+@pytest.mark.usefixtures("trajectories")
+async def test_a_forged_trajectory_is_refused_and_nothing_is_stored(portal: Portal) -> None:
+    client = await portal.signed_in(portal.sara)
+    mine = await portal.pid("telegram", "1")
+    path = f"/coach/deelnemer/{mine}/traject"
+    csrf = PortalPage((await client.get(f"/coach/deelnemer/{mine}")).text).csrf
+    for form in ({"csrf": csrf, "traject": "variant_99"}, {"csrf": csrf}):
+        refused = await client.post(path, data=form)
+        assert refused.status_code == 400 and "Dat traject bestaat niet." in refused.text
+    assert (await client.post(path, data={"traject": "wie_eerst"})).status_code == 403
+    evil = {"Origin": "https://evil.example"}
+    forged = await client.post(path, data={"csrf": csrf, "traject": "wie_eerst"}, headers=evil)
+    assert forged.status_code == 403
+    participant = await portal.services.repository.participant_by_id(mine)
+    assert participant is not None and participant.trajectory is None
+
+
+@pytest.mark.usefixtures("trajectories")
+async def test_a_coach_cannot_choose_a_trajectory_for_another_coachs_participant(
+    portal: Portal,
+) -> None:
+    sara = await portal.signed_in(portal.sara)
+    mine, toms = await portal.pid("telegram", "1"), await portal.pid("telegram", "3")
+    csrf = PortalPage((await sara.get(f"/coach/deelnemer/{mine}")).text).csrf
+    stolen = await sara.post(
+        f"/coach/deelnemer/{toms}/traject", data={"csrf": csrf, "traject": "wie_eerst"}
+    )
+    assert stolen.status_code == 404
+    participant = await portal.services.repository.participant_by_id(toms)
+    assert participant is not None and participant.trajectory is None
+
+
+async def test_the_shipped_trajectories_are_offered(portal: Portal) -> None:
+    client = await portal.signed_in(portal.sara)
+    page = PortalPage(
+        (await client.get(f"/coach/deelnemer/{await portal.pid('telegram', '1')}")).text
+    )
+    assert list(trajectory_choices(page)) == ["", *portal.services.trajectories]
+    for trajectory in portal.services.trajectories.values():
+        assert trajectory.title in page.text and trajectory.about in page.text
