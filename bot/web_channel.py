@@ -251,7 +251,14 @@ class WebChannel:
                     words.append(ButtonView(value, button.text, button.chosen))
             if words:
                 view.rows.append(words)
-        if reply.image is not None and not view.tiles:
+        tiled = {button.picture for row in reply.buttons for button in row if button.picture}
+        if reply.image is not None and view.tiles:
+            # the tiles are the picture buttons; a picture the question is about stays in view
+            about = [p for p in reply.image.pictures if p not in tiled and p in labels]
+            if about:
+                view.image_url = f"/prent/{about[0]}.png"
+                view.image_alt = labels.get(about[0]).label
+        elif reply.image is not None:
             rendered = await asyncio.to_thread(render_image, self._services.renderer, reply.image)
             view.image_url = f"/beeld/{rendered.key}.jpg"
             view.image_alt = _alt_text(reply.image, labels, reply.text)

@@ -214,6 +214,22 @@ async def test_picking_pictures_and_answering_why(web: Web) -> None:
     assert "Kan die droom echt worden?" in (await web.page()).text
 
 
+async def test_a_question_about_a_picture_shows_it_above_the_answer_tiles(web: Web) -> None:
+    await web.consent()
+    game = await web.do("vier_op_een_rij")
+    assert game.images[0] == {
+        "class": "shown",
+        "src": "/prent/ex_gloves.png",
+        "alt": "Handschoenen",
+    }
+    answers = ["Veiligheid", "Samenwerken", "Opdrachten", "Op tijd", "Zorg gerief", "Kwaliteit"]
+    assert [img["alt"] for img in game.images[1:]] == answers, "the answers as picture tiles"
+    wrong = await web.tap(game.value("o:samen"))
+    assert wrong.images[0]["src"] == "/prent/ex_gloves.png", "a wrong match: the same question"
+    right = await web.tap(wrong.value("o:veilig"))
+    assert right.images[0]["src"] == "/prent/ex_alarm.png", "the next example"
+
+
 @pytest.mark.parametrize("value", ["old", "r999.1:p:home", "garbage", "x" * 100, "c:yes", ""])
 async def test_old_or_forged_buttons_change_nothing(web: Web, value: str) -> None:
     code, grid, why = await at_why_question(web)
