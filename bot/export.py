@@ -85,7 +85,27 @@ async def describe_participant(
             ],
         },
         "runs": runs,
+        "trajectory": participant.trajectory,
+        "coach_ratings": await _coach_ratings(repository, engines, participant),
     }
+
+
+async def _coach_ratings(
+    repository: Repository, engines: Mapping[str, FlowEngine], participant: Participant
+) -> Json:
+    """What her coach rated in the methods that ask for it, per method and picture."""
+    found: Json = {}
+    for flow_id, engine in engines.items():
+        rating = engine.flow.coach_rating
+        if rating is None:
+            continue
+        rated = await repository.ratings.current(participant.id, flow_id)
+        if rated:
+            found[flow_id] = {
+                picture: {"option": option, "label": engine.option_text(rating.step, option)}
+                for picture, option in sorted(rated.items())
+            }
+    return found
 
 
 def _in_flow_order(engine: FlowEngine | None, answers: Answers) -> list[AnswerKey]:

@@ -179,3 +179,22 @@ async def test_a_run_of_a_method_no_longer_offered_still_exports(
     assert len(run["steps"]) == 8
     assert {s["question"] for s in run["steps"]} == {None}
     assert "need" not in {s["step"] for s in run["steps"]}
+
+
+async def test_the_export_holds_her_trajectory_and_her_coachs_ratings(
+    repository: Repository, engines: dict[str, FlowEngine], pictures: Manifest
+) -> None:
+    participant = await repository.record_consent("telegram", "1", True)
+    coach = await repository.coaches.add("Sara", "SARA23", "SARATELEG2")
+    await repository.coaches.join(participant.id, coach.id)
+    before = await export_participant(repository, engines, pictures, "telegram", "1")
+    assert before is not None
+    assert before["trajectory"] is None and before["coach_ratings"] == {}
+
+    await repository.coaches.set_trajectory(coach.id, participant.id, "variant_4")
+    await repository.ratings.save(participant.id, "ladder", coach.id, {"comp_stress": "s2"})
+    after = await export_participant(repository, engines, pictures, "telegram", "1")
+    assert after is not None and after["trajectory"] == "variant_4"
+    assert after["coach_ratings"] == {
+        "ladder": {"comp_stress": {"option": "s2", "label": "2️⃣ Een beetje"}}
+    }
