@@ -114,8 +114,24 @@ async def test_whole_praatplaat(
     assert board.width == 960 and board.path.stat().st_size < 400_000
 
     found = [(s.section, s.text) for s in suggestions(engine, answers)]
-    assert ("wants", "Werken als: Tuin") in found
-    assert ("wants", "Maatwerk") in found
+    assert found == [
+        ("wants", "Werken als: Tuin"),
+        ("wants", "Buiten werken"),
+        ("wants", "Zwaar werk"),
+        ("wants", "Met mensen werken"),
+        ("wants", "Samen werken"),
+        ("wants", "Iemand dichtbij om te helpen"),
+        ("wants", "Liefst afwisseling in de taken"),
+        ("wants", "Vaste plek"),
+        ("wants", "Vaste uren"),
+        ("wants", "Geen nachtwerk"),
+        ("wants", "Geen weekendwerk"),
+        ("wants", "Werk dicht bij huis"),
+        ("wants", "Naar het werk: Fiets"),
+        ("wants", "Focus: Maatwerk"),
+        ("wants", f"Wil werken voor: {engine.picture_label(why[0])}"),
+        ("wants", f"Wil werken voor: {engine.picture_label(why[2])}"),
+    ], "what matters to her, not what does not: all for Wat wil ik"
 
     export = await export_participant(repository, engines, pictures, "telegram", talk.user)
     talk.lines.append("# export")
