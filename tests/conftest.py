@@ -15,6 +15,7 @@ from flows.loader import load_flows
 from images.hooks import IMAGE_HOOKS
 from images.manifest import Manifest, load_manifest
 from storage.repository import Repository
+from tests.transcript import GoldenRun, Transcript
 
 # Voice durations as timedelta, as `popbot` sets it for itself (PTB's coming default).
 os.environ.setdefault("PTB_TIMEDELTA", "true")
@@ -66,3 +67,17 @@ def conversation(
     repository: Repository, engines: dict[str, FlowEngine], data_dir: Path
 ) -> Conversation:
     return Conversation(repository, engines, data_dir)
+
+
+@pytest.fixture
+async def golden(
+    conversation: Conversation,
+    repository: Repository,
+    engines: dict[str, FlowEngine],
+    pictures: Manifest,
+) -> GoldenRun:
+    """A participant who opened the bot and said yes: the start of every golden transcript."""
+    talk = Transcript(conversation)
+    await talk.start()
+    await talk.tap("✅")
+    return GoldenRun(talk, repository, engines, pictures)

@@ -4,36 +4,23 @@ The result is her hand with the answers at the fingertips."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from bot.action_plan import suggestions
-from bot.conversation import Conversation
-from bot.export import export_participant
 from flows.answers import AnswerKey, PicturesAnswer, SkippedAnswer, TextAnswer, VoiceAnswer
 from flows.conversation_types import ImagePart
-from flows.engine import FlowEngine
 from images.hooks import render_image
-from images.manifest import Manifest
 from images.render import PictureRenderer
-from storage.repository import Repository
-from tests.transcript import Transcript, as_json, assert_golden
+from tests.transcript import GoldenRun
 
 
-async def test_whole_hand(
-    conversation: Conversation,
-    repository: Repository,
-    engines: dict[str, FlowEngine],
-    pictures: Manifest,
-    tmp_path: Path,
-) -> None:
+async def test_whole_hand(golden: GoldenRun, tmp_path: Path) -> None:
+    talk = golden.talk
+    engines, pictures = golden.engines, golden.pictures
     engine = engines["hand"]
     good, going, dislike, loyal, small = (
         engine.pool_of(step) for step in ("thumb", "index", "middle", "ring", "little")
     )
-    talk = Transcript(conversation)
-    await talk.start()
-    await talk.tap("✅")
 
     talk.note("thumb: two pictures and a few typed words")
     await talk.tap("🖐️ Mijn hand")
@@ -68,11 +55,7 @@ async def test_whole_hand(
     assert fingers == ["1", "2", "3", "3", "4", "5"]
     assert [reply.text for reply in banners[:2]] == ["👍 Je duim", "☝️ Je wijsvinger"]
 
-    participant = await repository.participant("telegram", talk.user)
-    assert participant is not None
-    (run,) = await repository.runs(participant.id)
-    assert run.status == "finished"
-    answers = await repository.answers(run.id)
+    answers = await golden.finished_answers("hand")
     voice = answers[AnswerKey(step="index_say")]
     assert isinstance(voice, VoiceAnswer)
     assert answers == {
@@ -113,7 +96,4 @@ async def test_whole_hand(
         ("develop", label(small[3])),
     ]
 
-    export = await export_participant(repository, engines, pictures, "telegram", talk.user)
-    talk.lines.append("# export")
-    talk.lines.extend(as_json(export).splitlines())
-    assert_golden("hand_whole", re.sub(r"[0-9a-f]{32}\.ogg", "<random>.ogg", talk.text()))
+    await golden.assert_golden("hand_whole")

@@ -7,33 +7,21 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.action_plan import suggestions
-from bot.conversation import Conversation
-from bot.export import export_participant
 from flows.answers import AnswerKey, OptionAnswer, PicturesAnswer, TextAnswer
 from flows.conversation_types import ImagePart
-from flows.engine import FlowEngine
 from images.hooks import render_image
-from images.manifest import Manifest
 from images.render import PictureRenderer
 from images.result_hooks import _moments
-from storage.repository import Repository
-from tests.transcript import Transcript, as_json, assert_golden
+from tests.transcript import GoldenRun
 
 
-async def test_whole_klokwijs(
-    conversation: Conversation,
-    repository: Repository,
-    engines: dict[str, FlowEngine],
-    pictures: Manifest,
-    tmp_path: Path,
-) -> None:
+async def test_whole_klokwijs(golden: GoldenRun, tmp_path: Path) -> None:
+    talk = golden.talk
+    engines, pictures = golden.engines, golden.pictures
     engine = engines["klokwijs"]
     live, pets, day, way, hobby = (
         engine.pool_of(step) for step in ("live_with", "pets", "day_what", "way", "free_time")
     )
-    talk = Transcript(conversation)
-    await talk.start()
-    await talk.tap("✅")
 
     talk.note("getting up: clock buttons; a typed hour is not a tap")
     await talk.tap("🕰️ Klokwijs")
@@ -64,11 +52,7 @@ async def test_whole_klokwijs(
     await talk.tap("👍 Ja")
     await talk.say("Meer tijd voor mijn kinderen.")
 
-    participant = await repository.participant("telegram", talk.user)
-    assert participant is not None
-    (run,) = await repository.runs(participant.id)
-    assert run.status == "finished"
-    answers = await repository.answers(run.id)
+    answers = await golden.finished_answers("klokwijs")
     assert answers == {
         AnswerKey(step="wake"): OptionAnswer(option="u07"),
         AnswerKey(step="live_with"): PicturesAnswer(pictures=(live[0],)),
@@ -102,7 +86,4 @@ async def test_whole_klokwijs(
     found = [(s.section, s.text) for s in suggestions(engine, answers)]
     assert found == [("wants", "Meer tijd voor mijn kinderen.")]
 
-    export = await export_participant(repository, engines, pictures, "telegram", talk.user)
-    talk.lines.append("# export")
-    talk.lines.extend(as_json(export).splitlines())
-    assert_golden("klokwijs_whole", talk.text())
+    await golden.assert_golden("klokwijs_whole")

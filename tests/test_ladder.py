@@ -7,16 +7,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.action_plan import suggestions
-from bot.conversation import Conversation
-from bot.export import export_participant
 from flows.answers import AnswerKey, Answers, OptionAnswer, SkippedAnswer, TextAnswer
 from flows.conversation_types import ImagePart, ImageSpec
-from flows.engine import FlowEngine
 from images.hooks import render_image
-from images.manifest import Manifest
 from images.render import PictureRenderer
 from storage.repository import Repository
-from tests.transcript import Transcript, as_json, assert_golden
+from tests.transcript import GoldenRun, Transcript
 
 SKILLS = (
     "quality_teamwork", "comp_instructions", "comp_flexible", "comp_independent",
@@ -25,17 +21,10 @@ SKILLS = (
 )  # fmt: skip
 
 
-async def test_whole_ladder(
-    conversation: Conversation,
-    repository: Repository,
-    engines: dict[str, FlowEngine],
-    pictures: Manifest,
-    tmp_path: Path,
-) -> None:
+async def test_whole_ladder(golden: GoldenRun, tmp_path: Path) -> None:
+    talk, repository = golden.talk, golden.repository
+    engines, pictures = golden.engines, golden.pictures
     engine = engines["ladder"]
-    talk = Transcript(conversation)
-    await talk.start()
-    await talk.tap("✅")
 
     talk.note("working together: good now, wants very good, says why")
     await talk.tap("🪜 Mijn ladder")
@@ -92,10 +81,7 @@ async def test_whole_ladder(
         ("develop", "Samenwerken: Ik wil beter overleggen."),
     ]
 
-    export = await export_participant(repository, engines, pictures, "telegram", talk.user)
-    talk.lines.append("# export")
-    talk.lines.extend(as_json(export).splitlines())
-    assert_golden("ladder_whole", talk.text())
+    await golden.assert_golden("ladder_whole")
 
 
 def _fields(part: ImagePart, extra: str) -> tuple[str, str, tuple[str, ...], tuple[str, ...]]:

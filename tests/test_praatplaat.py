@@ -7,17 +7,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.action_plan import suggestions
-from bot.conversation import Conversation
-from bot.export import export_participant
 from flows.answers import AnswerKey, OptionAnswer, PictureAnswer, PicturesAnswer, SkippedAnswer
 from flows.conversation_types import ImagePart
-from flows.engine import FlowEngine
 from flows.state import RunState
 from images.hooks import render_image
-from images.manifest import Manifest
 from images.render import PictureRenderer
 from storage.repository import Repository
-from tests.transcript import Transcript, as_json, assert_golden
+from tests.transcript import GoldenRun
 
 DREAMS = ("home", "work_garden", "work_kitchen")
 """Her earlier Droompagina: a house, and two kinds of work."""
@@ -31,17 +27,10 @@ async def _finished_dream_page(repository: Repository, participant_id: int) -> N
     )
 
 
-async def test_whole_praatplaat(
-    conversation: Conversation,
-    repository: Repository,
-    engines: dict[str, FlowEngine],
-    pictures: Manifest,
-    tmp_path: Path,
-) -> None:
+async def test_whole_praatplaat(golden: GoldenRun, tmp_path: Path) -> None:
+    talk, repository = golden.talk, golden.repository
+    engines, pictures = golden.engines, golden.pictures
     engine = engines["praatplaat"]
-    talk = Transcript(conversation)
-    await talk.start()
-    await talk.tap("✅")
     participant = await repository.participant("telegram", talk.user)
     assert participant is not None
     await _finished_dream_page(repository, participant.id)
@@ -133,7 +122,4 @@ async def test_whole_praatplaat(
         ("wants", f"Wil werken voor: {engine.picture_label(why[2])}"),
     ], "what matters to her, not what does not: all for Wat wil ik"
 
-    export = await export_participant(repository, engines, pictures, "telegram", talk.user)
-    talk.lines.append("# export")
-    talk.lines.extend(as_json(export).splitlines())
-    assert_golden("praatplaat_whole", talk.text())
+    await golden.assert_golden("praatplaat_whole")

@@ -9,16 +9,11 @@ import re
 from pathlib import Path
 
 from bot.action_plan import suggestions
-from bot.conversation import Conversation
-from bot.export import export_participant
 from flows import wording
 from flows.answers import AnswerKey, OptionAnswer, SkippedAnswer, TextAnswer
-from flows.engine import FlowEngine
 from images.hooks import render_image
-from images.manifest import Manifest
 from images.render import PictureRenderer
-from storage.repository import Repository
-from tests.transcript import Transcript, as_json, assert_golden
+from tests.transcript import GoldenRun
 
 GAME = ("ex_gloves", "ex_alarm", "ex_carry_together", "ex_put_away", "ex_check", "ex_ask")
 RIGHT = ("1️⃣", "4️⃣", "2️⃣", "5️⃣", "6️⃣", "3️⃣")
@@ -29,17 +24,10 @@ SKILLS = (
 )  # fmt: skip
 
 
-async def test_whole_vier_op_een_rij(
-    conversation: Conversation,
-    repository: Repository,
-    engines: dict[str, FlowEngine],
-    pictures: Manifest,
-    tmp_path: Path,
-) -> None:
+async def test_whole_vier_op_een_rij(golden: GoldenRun, tmp_path: Path) -> None:
+    talk = golden.talk
+    engines, pictures = golden.engines, golden.pictures
     engine = engines["vier_op_een_rij"]
-    talk = Transcript(conversation)
-    await talk.start()
-    await talk.tap("✅")
 
     talk.note("the game: a wrong guess gets a gentle hint, one example is skipped")
     await talk.tap("🧩 Vier op een rij")
@@ -78,11 +66,7 @@ async def test_whole_vier_op_een_rij(
     await talk.tap("🔴 Nog niet")
     await talk.voice(seconds=4)
 
-    participant = await repository.participant("telegram", talk.user)
-    assert participant is not None
-    (run,) = await repository.runs(participant.id)
-    assert run.status == "finished"
-    answers = await repository.answers(run.id)
+    answers = await golden.finished_answers("vier_op_een_rij")
     belongs = {key.item: answer for key, answer in answers.items() if key.step == "belongs"}
     assert belongs == {
         "ex_gloves": OptionAnswer(option="veilig"),
@@ -123,10 +107,7 @@ async def test_whole_vier_op_een_rij(
     assert ("develop", label("comp_quality")) in found
     assert ("actions", f"{label('quality_teamwork')}: Meer vragen aan mijn collega.") in found
 
-    export = await export_participant(repository, engines, pictures, "telegram", talk.user)
-    talk.lines.append("# export")
-    talk.lines.extend(as_json(export).splitlines())
-    assert_golden("vier_op_een_rij_whole", _no_voice_name(talk.text()))
+    await golden.assert_golden("vier_op_een_rij_whole")
 
 
 def _no_voice_name(text: str) -> str:

@@ -11,11 +11,18 @@ from __future__ import annotations
 import difflib
 import json
 import os
+import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from bot.conversation import Conversation, Incoming, Start, VoiceNote
+from bot.export import export_participant
+from flows.answers import Answers
 from flows.conversation_types import ImagePart, Reply, Tap, TextIn, Unsupported
+from flows.engine import FlowEngine
+from images.manifest import Manifest
+from storage.repository import Repository
 
 GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
 VOICE_BYTES = b"OggS\x00fake-opus-voice-note"
@@ -133,3 +140,32 @@ def assert_golden(name: str, text: str) -> None:
 
 def as_json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)
+
+
+@dataclass
+class GoldenRun:
+    """A participant who said yes to keeping her answers, about to play a method for a golden
+    transcript; what was stored is checked against it at the end, export included."""
+
+    talk: Transcript
+    repository: Repository
+    engines: dict[str, FlowEngine]
+    pictures: Manifest
+
+    async def finished_answers(self, flow_id: str) -> Answers:
+        """The answers of her latest run, which must be a finished run of this method."""
+        participant = await self.repository.participant("telegram", self.talk.user)
+        assert participant is not None
+        run = (await self.repository.runs(participant.id))[-1]
+        assert (run.flow_id, run.status) == (flow_id, "finished")
+        return await self.repository.answers(run.id)
+
+    async def assert_golden(self, name: str) -> None:
+        """The transcript and then the export, compared with tests/golden/<name>.txt (the
+        random names of voice notes left out)."""
+        export = await export_participant(
+            self.repository, self.engines, self.pictures, "telegram", self.talk.user
+        )
+        lines = [*self.talk.lines, "# export", *as_json(export).splitlines()]
+        text = "\n".join(lines) + "\n"
+        assert_golden(name, re.sub(r"[0-9a-f]{32}\.ogg", "<random>.ogg", text))
