@@ -242,7 +242,7 @@ class Conversation:
     async def _in_menu(self, participant: Participant, incoming: Incoming) -> list[Reply]:
         if isinstance(incoming, Tap) and incoming.scope == MENU_SCOPE:
             engine = self._engines.get(incoming.action)
-            if engine is not None:
+            if engine is not None and engine.flow.menu:  # the bot starts the others itself
                 outcome = engine.start(await self._earlier(participant, engine))
                 run = await self._repository.start_run(
                     participant.id, engine.flow.id, outcome.state

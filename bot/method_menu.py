@@ -14,6 +14,7 @@ GROUP_WORDS = {
     "wie_ben_ik": "Wie ben ik?",
     "wat_wil_ik": "Wat wil ik?",
     "wat_kan_ik": "Wat kan ik?",
+    "wat_doe_ik": "Wat ga ik doen?",
 }
 DONE_MARK, NEXT_MARK = "✅", "👈"
 NEXT_LINE = "Je coach zegt: doe nu {emoji} {title}. 👈"
@@ -31,7 +32,7 @@ def menu_reply(
     buttons: list[tuple[Button, ...]] = []
     parts: list[ImagePart] = []
     for question in POP_QUESTIONS:
-        group = [e for e in engines.values() if e.flow.question == question]
+        group = [e for e in engines.values() if e.flow.question == question and e.flow.menu]
         for engine in group:
             flow = engine.flow
             done, now = flow.id in finished, flow.id == next_method
@@ -50,7 +51,7 @@ def menu_reply(
     suggested = engines.get(next_method or "")
     if suggested is not None:
         text += "\n" + NEXT_LINE.format(emoji=suggested.flow.emoji, title=suggested.flow.title)
-    complete = len(parts) == len({e.flow.question for e in engines.values()})
+    complete = len(parts) == len({e.flow.question for e in engines.values() if e.flow.menu})
     image = None
     if parts and complete:
         image = ImageSpec(

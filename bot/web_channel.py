@@ -244,7 +244,9 @@ class WebChannel:
                             button.text,
                             button.chosen,
                             picture_url=f"/prent/{button.picture}.png",
-                            label=labels.get(button.picture).label,
+                            # the button's own words (an answer's words may differ
+                            # from the picture's), without its number or tick
+                            label=button.text.split(" ", 1)[-1],
                         )
                     )
                 else:

@@ -78,18 +78,32 @@ class FlowEngine:
             if isinstance(step, PickPictureStep) and step.offer_first is not None
         )
 
-    def start(self, earlier: Mapping[EarlierPictures, tuple[str, ...]] | None = None) -> Outcome:
-        """A new run. `earlier`: for what `wants_earlier` names, the pictures she chose."""
-        given = earlier or {}
+    def start(
+        self,
+        earlier: Mapping[EarlierPictures, tuple[str, ...]] | None = None,
+        given: Mapping[AnswerKey, Answer] | None = None,
+    ) -> Outcome:
+        """A new run. `earlier`: for what `wants_earlier` names, the pictures she chose.
+        `given`: an answer for every `given` step, and maybe for the first questions too (the
+        run then starts at the first question without an answer; Terug still reaches them)."""
+        found = earlier or {}
         offered = {
-            step.id: given.get(step.offer_first, ())
+            step.id: found.get(step.offer_first, ())
             for step in self._route.steps.values()
             if isinstance(step, PickPictureStep) and step.offer_first is not None
         }
-        state = RunState(cursor=self._route.first(), earlier=offered)
+        answers = dict(given or {})
+        missing = [key.step for key in self._route.given_keys() if key not in answers]
+        if missing:
+            raise ValueError(f"flow {self.flow.id!r} needs these given at its start: {missing}")
+        asked = [c for c in self._route.walk(answers) if self._route.applies(c, answers)]
+        answered = [c for c in asked if key_of(c) in answers]
+        if asked[: len(answered)] != answered or len(answered) == len(asked):
+            raise ValueError("given answers must be the first questions, and not all of them")
+        state = RunState(cursor=asked[len(answered)], history=tuple(answered), earlier=offered)
         replies = [Reply(self.flow.welcome)] if self.flow.welcome else []
-        replies += self._asked(state, {})
-        return Outcome(state, tuple(replies))
+        replies += self._asked(state, answers)
+        return Outcome(state, tuple(replies), tuple(answers.items()))
 
     def handle(self, state: RunState, answers: Answers, event: Event) -> Outcome:
         if state.cursor is None:

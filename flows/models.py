@@ -98,7 +98,7 @@ class PickPicturesStep(_Step):
 class ChoiceOption(_Model):
     id: OptionId
     emoji: str = Field(min_length=1, max_length=8)
-    label: str = Field(min_length=1, max_length=20)
+    label: str = Field(min_length=1, max_length=32)
     picture: str | None = None
     """A picture for this answer: the question then shows the answers' pictures, numbered."""
 
@@ -144,6 +144,14 @@ class PickAnsweredPictureStep(_Step):
 
     kind: Literal["pick_answered_picture"]
     from_step: StepId
+
+
+class GivenStep(_Step):
+    """Not asked: what the bot fills in when it starts the run (e.g. the small step a check-in
+    is about), kept with the answers so texts, results and the coach can use it; `text`
+    says what it is, for the coach."""
+
+    kind: Literal["given"]
 
 
 class ResultPart(_Model):
@@ -213,7 +221,8 @@ class LoopStep(_Model):
 
 
 TopStep = Annotated[
-    PickPicturesStep
+    GivenStep
+    | PickPicturesStep
     | PickPictureStep
     | ChoiceStep
     | FreeAnswerStep
@@ -223,7 +232,8 @@ TopStep = Annotated[
     Field(discriminator="kind"),
 ]
 QuestionStep = (
-    PickPicturesStep
+    GivenStep
+    | PickPicturesStep
     | PickPictureStep
     | ChoiceStep
     | FreeAnswerStep
@@ -232,8 +242,9 @@ QuestionStep = (
 )
 
 
-PopQuestion = Literal["wie_ben_ik", "wat_wil_ik", "wat_kan_ik"]
-POP_QUESTIONS: tuple[PopQuestion, ...] = ("wie_ben_ik", "wat_wil_ik", "wat_kan_ik")
+PopQuestion = Literal["wie_ben_ik", "wat_wil_ik", "wat_kan_ik", "wat_doe_ik"]
+POP_QUESTIONS: tuple[PopQuestion, ...] = ("wie_ben_ik", "wat_wil_ik", "wat_kan_ik", "wat_doe_ik")
+"""Who am I, what do I want, what can I do (the analysis), and what will I do (small steps)."""
 
 PlanSection = Literal["wants", "cans", "develop", "actions"]
 
@@ -266,6 +277,11 @@ class Flow(_Model):
     emoji: str = Field(min_length=1, max_length=8)
     question: PopQuestion
     """Which question of the POP the method helps answer: its group in the menu."""
+    menu: bool = True
+    """False for a flow the bot starts itself (e.g. a check-in), not offered in the menu."""
+    after: str | None = None
+    """A named hook the bot runs when a run of this flow is finished (e.g. to plan a check-in
+    on the day she chose)."""
     steps: tuple[TopStep, ...] = Field(min_length=1)
     welcome: ParticipantText | None = None
     cover: tuple[str, ...] = Field(default=(), max_length=4)
@@ -293,6 +309,7 @@ class Flow(_Model):
 
 
 _ANSWERED = (
+    GivenStep,
     PickPicturesStep,
     PickPictureStep,
     ChoiceStep,

@@ -258,7 +258,12 @@ class Questions:
         subject = self._route.subject(cursor, answers)
         if step.show_picture and subject:
             if image is not None and image.hook == "grid":  # the subject above the answers
-                image = ImageSpec("about_grid", (subject, *image.pictures), image.selected)
+                image = ImageSpec(
+                    "about_grid",
+                    (subject, *image.pictures),
+                    image.selected,
+                    captions=image.captions,
+                )
             else:
                 image = ImageSpec("picture", (subject,))
         return rows, image
@@ -284,7 +289,14 @@ class Questions:
             rows = _packed_rows(buttons, [option.label for option in step.options])
         if step.match_tag is not None:
             rows.append((Button("skip", wording.OVERSLAAN),))
-        image = ImageSpec("grid", tuple(pictured), selected=chosen_picture) if pictured else None
+        words = tuple(option.label for option in step.options if option.picture)
+        own_words = tuple(self.picture_label(picture) for picture in pictured)
+        captions = words if words != own_words else ()
+        image = (
+            ImageSpec("grid", tuple(pictured), selected=chosen_picture, captions=captions)
+            if pictured
+            else None
+        )
         return rows, image
 
     def _picture_buttons(self, pictures: tuple[str, ...], ticked: tuple[str, ...]) -> list[Button]:

@@ -11,6 +11,7 @@ from collections.abc import Iterator, Mapping
 from flows.answers import AnswerKey, Answers, OptionAnswer, PictureAnswer, PicturesAnswer
 from flows.models import (
     Flow,
+    GivenStep,
     LoopStep,
     PickAnsweredPictureStep,
     PickPicturesStep,
@@ -56,6 +57,8 @@ class Route:
     def walk(self, answers: Answers) -> Iterator[Cursor]:
         """Every question of the flow in order, loops unrolled over the chosen pictures."""
         for step in self.flow.steps:
+            if isinstance(step, GivenStep):
+                continue  # filled in when the run starts, never asked
             if isinstance(step, LoopStep):
                 for item in self.rounds(step, answers):
                     for inner in step.steps:
@@ -64,8 +67,12 @@ class Route:
                 yield Cursor(step=step.id)
 
     def answer_order(self, answers: Answers) -> list[AnswerKey]:
-        """The keys of every question of this run in the order they are asked."""
-        return [key_of(cursor) for cursor in self.walk(answers)]
+        """The keys of what was given at the start, then of every question of this run in
+        the order they are asked."""
+        return [*self.given_keys(), *(key_of(cursor) for cursor in self.walk(answers))]
+
+    def given_keys(self) -> list[AnswerKey]:
+        return [AnswerKey(step=s.id) for s in self.flow.steps if isinstance(s, GivenStep)]
 
     def applies(self, cursor: Cursor, answers: Answers) -> bool:
         step = self.steps[cursor.step]
@@ -88,6 +95,7 @@ class Route:
         """Answers a changed choice has made pointless: for pictures no longer chosen, or
         for questions whose condition no longer holds."""
         reachable = {(c.step, c.item) for c in self.walk(answers) if self.applies(c, answers)}
+        reachable |= {(key.step, key.item) for key in self.given_keys()}
         stale = {key for key in answers if (key.step, key.item) not in reachable}
         for key, answer in answers.items():
             step = self.steps.get(key.step)
@@ -139,7 +147,7 @@ class Route:
         for step in self.flow.steps:
             if isinstance(step, LoopStep):
                 stages.extend((step.id, item) for item in self.rounds(step, answers))
-            elif not isinstance(step, ResultStep):
+            elif not isinstance(step, ResultStep | GivenStep):
                 stages.append((step.id, ""))
         loop = self._loops.get(cursor.step)
         here = (loop.id, cursor.item) if loop else (cursor.step, "")

@@ -13,7 +13,8 @@ ImageHook = Callable[[PictureRenderer, ImageSpec], RenderedImage]
 
 
 def _grid(renderer: PictureRenderer, spec: ImageSpec) -> RenderedImage:
-    return renderer.grid(spec.pictures, spec.selected)
+    """Numbered pictures; `captions`, when given, are their words (e.g. answers' words)."""
+    return renderer.grid(spec.pictures, spec.selected, labels=spec.captions)
 
 
 def _picture(renderer: PictureRenderer, spec: ImageSpec) -> RenderedImage:
@@ -24,7 +25,7 @@ def _picture(renderer: PictureRenderer, spec: ImageSpec) -> RenderedImage:
 def _about_grid(renderer: PictureRenderer, spec: ImageSpec) -> RenderedImage:
     """The first picture is what the question is about; the others are the answers."""
     subject, *answers = spec.pictures
-    return renderer.about_grid(subject, answers, spec.selected)
+    return renderer.about_grid(subject, answers, spec.selected, labels=spec.captions)
 
 
 def _collage(renderer: PictureRenderer, spec: ImageSpec) -> RenderedImage:

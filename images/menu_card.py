@@ -1,7 +1,7 @@
 """The picture of the method menu: the picture methods grouped by the three questions of a
 personal development plan ("Wie ben ik?", "Wat wil ik?", "Wat kan ik?").
 
-Each group is a soft-tinted panel of its own (lilac, yellow, blue, top to bottom) with its
+Each group is a soft-tinted panel of its own (lilac, yellow, blue, rose, top to bottom) with its
 words as a big heading on the left, over a row of cards: a method's picture and its name.
 A finished method's card has a green border and a drawn tick, like a chosen grid card; the
 method her coach suggests next has a thick orange border, an orange glow and an orange "Nu"
@@ -39,8 +39,8 @@ from images.drawing import (
 from images.layouts import COLLAGE_W, warm_background
 from images.me_card import rows_of
 
-MENU_LAYOUT = 1  # the renderer puts it in the cache key; raise it whenever the drawing changes
-MAX_GROUPS, MAX_METHODS = 3, 4
+MENU_LAYOUT = 2  # the renderer puts it in the cache key; raise it whenever the drawing changes
+MAX_GROUPS, MAX_METHODS = 4, 4
 MENU_W = COLLAGE_W
 
 # One calm tint a panel, top to bottom: (panel, its edge, its heading).
@@ -48,6 +48,7 @@ TINTS: tuple[tuple[RGB, RGB, RGB], ...] = (
     ((238, 230, 252), (196, 178, 236), (76, 50, 138)),  # lilac
     ((255, 240, 196), (238, 204, 120), (120, 74, 10)),  # yellow
     ((222, 237, 252), (160, 196, 232), (26, 72, 128)),  # blue
+    ((252, 228, 234), (232, 168, 186), (138, 36, 72)),  # rose (not green: green means done)
 )
 NEXT, NEXT_TINT = (224, 98, 12), (255, 240, 224)  # the method suggested next: orange
 INK = (24, 30, 42)
@@ -89,7 +90,7 @@ class Sizes:
 
 
 def checked(groups: Sequence[MenuGroup]) -> None:
-    """Raise ValueError unless there are 1–3 groups of 1–4 named methods, at most one next."""
+    """Raise ValueError unless there are 1–4 groups of 1–4 named methods, at most one next."""
     if not 1 <= len(groups) <= MAX_GROUPS:
         raise ValueError(f"a menu needs 1 to {MAX_GROUPS} groups, got {len(groups)}")
     for group in groups:
@@ -137,7 +138,7 @@ def panel_h(group: MenuGroup, sizes: Sizes, letters: Lettering) -> int:
 def draw_menu_card(
     groups: Sequence[MenuGroup], letters: Lettering, paste: PastePicture
 ) -> Image.Image:
-    """1–3 groups on tinted panels, top to bottom, each a heading over its methods' cards:
+    """1–4 groups on tinted panels, top to bottom, each a heading over its methods' cards:
     done ones green with a tick, the next one orange with a "Nu" badge."""
     checked(groups)
     sizes = sizes_for(groups, letters)

@@ -81,18 +81,26 @@ class PictureRenderer:
         return self._cache_dir
 
     def grid(
-        self, picture_ids: Sequence[str], selected: Collection[str] = (), first_number: int = 1
+        self,
+        picture_ids: Sequence[str],
+        selected: Collection[str] = (),
+        first_number: int = 1,
+        labels: Sequence[str] = (),
     ) -> RenderedImage:
         """Numbered cards in up to three columns; chosen ones with a green border and a tick.
 
         `selected` may name pictures not on this grid (chosen on another page); they are ignored.
+        `labels`, one per picture, replace the pictures' own words (e.g. the words of answers).
         """
         ids = self._checked(picture_ids, MAX_GRID, "a grid")
         if first_number < 0:
             raise ValueError(f"first_number must not be negative, got {first_number}")
+        if labels and len(labels) != len(ids):
+            raise ValueError(f"a grid needs one label per picture, got {len(labels)}")
         chosen = frozenset(selected) & frozenset(ids)
-        key = self._key("grid", ids, sorted(chosen), first_number)
-        return self._cached(key, lambda: self._draw_grid(ids, chosen, first_number))
+        words = list(labels) or self._labels(ids)
+        key = self._key("grid", ids, sorted(chosen), first_number, *([words] if labels else []))
+        return self._cached(key, lambda: self._draw_grid(ids, chosen, first_number, words))
 
     def picture(self, picture_id: str) -> RenderedImage:
         """One picture with its label on a small card."""
@@ -100,15 +108,22 @@ class PictureRenderer:
         return self._cached(self._key("card", ids), lambda: self._draw_single(ids[0]))
 
     def about_grid(
-        self, subject: str, picture_ids: Sequence[str], selected: Collection[str] = ()
+        self,
+        subject: str,
+        picture_ids: Sequence[str],
+        selected: Collection[str] = (),
+        labels: Sequence[str] = (),
     ) -> RenderedImage:
         """A question about one picture, answered with pictures: its card over the
-        numbered grid of the answers (e.g. "where does this belong?")."""
+        numbered grid of the answers (e.g. "where does this belong?"), `labels` as in grid."""
         (about,) = self._checked([subject], 1, "a card")
         ids = self._checked(picture_ids, MAX_GRID, "a grid")
+        if labels and len(labels) != len(ids):
+            raise ValueError(f"a grid needs one label per picture, got {len(labels)}")
         chosen = frozenset(selected) & frozenset(ids)
-        key = self._key("about", [about, *ids], sorted(chosen))
-        return self._cached(key, lambda: self._draw_about(about, ids, chosen))
+        words = list(labels) or self._labels(ids)
+        key = self._key("about", [about, *ids], sorted(chosen), *([words] if labels else []))
+        return self._cached(key, lambda: self._draw_about(about, ids, chosen, words))
 
     def collage(self, picture_ids: Sequence[str], title: str) -> RenderedImage:
         """The dream page: a title over 1–8 pictures in centred rows on a warm background."""
@@ -228,17 +243,20 @@ class PictureRenderer:
 
     # -- drawing (only under the render lock) -------------------------------------------
 
-    def _draw_grid(self, ids: list[str], chosen: frozenset[str], first_number: int) -> Image.Image:
-        labels = self._labels(ids)
+    def _draw_grid(
+        self, ids: list[str], chosen: frozenset[str], first_number: int, labels: list[str]
+    ) -> Image.Image:
         return draw_grid(ids, labels, chosen, first_number, self._letters, self._paste_picture)
 
     def _draw_single(self, pid: str) -> Image.Image:
         label = self._manifest.get(pid).label
         return draw_single(pid, label, self._letters, self._paste_picture)
 
-    def _draw_about(self, about: str, ids: list[str], chosen: frozenset[str]) -> Image.Image:
+    def _draw_about(
+        self, about: str, ids: list[str], chosen: frozenset[str], labels: list[str]
+    ) -> Image.Image:
         card = self._draw_single(about)
-        grid = self._draw_grid(ids, chosen, 1)
+        grid = self._draw_grid(ids, chosen, 1, labels)
         size = (max(card.width, grid.width), card.height + grid.height)
         canvas = Image.new("RGB", size, BACKGROUND)
         canvas.paste(card, ((canvas.width - card.width) // 2, 0))

@@ -353,3 +353,65 @@ steps:
     _load(tmp_path, bank, game_first)
     run = Run(FlowEngine(Flow.model_validate(yaml.safe_load(game_first)), bank))
     assert run.at == ("rate", "ex_roof") and run.shown.text == "Lukt Dak?"
+
+
+# ----- what the bot fills in at the start ------------------------------------------------------
+
+GIVEN = """
+id: check
+title: Check
+emoji: "🧪"
+question: wat_doe_ik
+menu: false
+steps:
+  - {id: about, kind: given, text: "De kleine stap"}
+  - id: worked
+    kind: choice
+    text: "Is het gelukt?"
+    options:
+      - {id: ja, emoji: "😀", label: "Ja"}
+      - {id: niet, emoji: "😕", label: "Nog niet"}
+  - {id: why, kind: free_answer, show_if: {step: worked, in: [niet]}, text: "Wat ging er mis?"}
+  - id: card
+    kind: result
+    hook: board
+    title: Klaar
+    text: "Goed zo! 🌟"
+    parts: [{steps: [about, worked]}]
+"""
+
+
+@pytest.fixture
+def checking(bank: Manifest) -> FlowEngine:
+    return FlowEngine(Flow.model_validate(yaml.safe_load(GIVEN)), bank)
+
+
+def test_a_given_step_is_never_asked_but_kept_with_the_answers(checking: FlowEngine) -> None:
+    with pytest.raises(ValueError, match="needs these given at its start: \\['about'\\]"):
+        checking.start()
+    about = {Key(step="about"): TextAnswer(text="Ik bel de VDAB.")}
+    started = checking.start(given=about)
+    assert started.writes == tuple(about.items())
+    assert started.state.cursor is not None and started.state.cursor.step == "worked"
+    assert started.replies[-1].progress == "●○", "only the questions count as stages"
+    assert "back" not in started.replies[-1].actions()
+    answers = apply({}, started)
+    done = checking.handle(started.state, answers, Tap(started.replies[-1].scope, "o:ja"))
+    image = done.replies[-1].image
+    assert image is not None
+    assert image.parts == (ImagePart("", "", (), ("ja",), ("Ik bel de VDAB.",)),)
+    assert checking.answer_order(apply(answers, done))[0] == Key(step="about")
+
+
+def test_a_run_can_start_after_questions_answered_before_and_go_back_to_them(
+    engine: FlowEngine,
+) -> None:
+    chosen = {Key(step="job"): PictureAnswer(picture="p03")}
+    started = engine.start(given=chosen)
+    assert started.state.cursor is not None and started.state.cursor.step == "place"
+    shown = started.replies[-1]
+    assert "back" in shown.actions(), "Terug reaches the question answered before"
+    back = engine.handle(started.state, apply({}, started), Tap(shown.scope, "back"))
+    assert back.replies[-1].image == ImageSpec("grid", DREAMS[:9], selected=("p03",))
+    with pytest.raises(ValueError, match="must be the first questions"):
+        engine.start(given={Key(step="place"): OptionAnswer(option="binnen")})

@@ -442,3 +442,16 @@ def test_pruning_deletes_images_unused_for_long_and_keeps_those_in_use(
     assert not old.path.exists() and used.path.exists() and fresh.path.exists()
     again = renderer.grid(IDS[:1])
     assert again.key == old.key and again.path.exists(), "made again when asked for"
+
+
+def test_a_grid_can_carry_the_words_of_answers_instead_of_the_pictures_own(
+    renderer: PictureRenderer,
+) -> None:
+    own = renderer.grid(["rood", "blauw"])
+    answered = renderer.grid(["rood", "blauw"], labels=["Ja", "Nee"])
+    assert answered.key != own.key, "other words, another picture"
+    assert renderer.grid(["rood", "blauw"], labels=["Ja", "Nee"]) == answered
+    difference = ImageChops.difference(opened(own), opened(answered)).getbbox()
+    assert difference is not None and difference[1] > own.height // 2, "only the words differ"
+    with pytest.raises(ValueError, match="one label per picture"):
+        renderer.grid(["rood", "blauw"], labels=["Ja"])

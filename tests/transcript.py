@@ -101,7 +101,8 @@ def describe(reply: Reply) -> list[str]:
             lines += [f"    {describe_part(part)}" for part in image.parts]
         else:
             shown = f": {','.join(image.pictures)}" if image.pictures else ""
-            lines.append(f"  [{image.hook}{shown}{chosen}{title}]{edit}")
+            words = f" words={'|'.join(image.captions)}" if image.captions else ""
+            lines.append(f"  [{image.hook}{shown}{chosen}{title}{words}]{edit}")
     for row in reply.buttons:
         lines.append("  " + " ".join(f"[{button.text}]" for button in row))
     return lines
