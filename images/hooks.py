@@ -59,6 +59,8 @@ IMAGE_HOOKS: Mapping[str, ImageHook] = MappingProxyType(
         "plan": _plan,
         "me": _me,
         "menu": result_hooks.menu,
+        "step": result_hooks.step,
+        "success": result_hooks.success,
         "board": result_hooks.board,
         "hand": result_hooks.hand,
         "finger": result_hooks.finger,

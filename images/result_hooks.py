@@ -36,6 +36,8 @@ from images.rating_card import (
     draw_rating_card,
 )
 from images.render import PictureRenderer, RenderedImage
+from images.step_card import STEP_LAYOUT, draw_step_card
+from images.success_card import SUCCESS_LAYOUT, SUCCESS_WORDS, TRIED_WORDS, draw_success_card
 
 TRAFFIC = {"rood": 1, "oranje": 2, "groen": 3}
 COACH = "c:"
@@ -139,6 +141,47 @@ def menu(renderer: PictureRenderer, spec: ImageSpec) -> RenderedImage:
     )
 
 
+def step(renderer: PictureRenderer, spec: ImageSpec) -> RenderedImage:
+    """A mini-POP: parts placed theme (its picture), question, step and when (their words),
+    helper (a picture and its words)."""
+    parts = {part.place: part for part in spec.parts}
+
+    def said(place: str) -> str:
+        part = parts.get(place)
+        return part.words[-1] if part is not None and part.words else ""
+
+    theme, helper = parts.get("theme"), parts.get("helper")
+    if theme is None or not theme.pictures:
+        raise ValueError("a step card needs the theme's picture")
+    theme_pic = _pic(renderer, theme.pictures[0])
+    helped = (helper.pictures[0], said("helper")) if helper and helper.pictures else None
+    question = _wordy(said("question"), "Mijn eigen vraag")
+    small, when = _wordy(said("step"), "Mijn eigen stap"), said("when")
+    shaped_by = [STEP_LAYOUT, theme_pic, question, small, when, helped]
+    return renderer.drawn(
+        "step",
+        [theme_pic[0], *([helped[0]] if helped else [])],
+        shaped_by,
+        lambda letters, paste: draw_step_card(
+            theme_pic, question, small, when, helped, letters, paste
+        ),
+    )
+
+
+def success(renderer: PictureRenderer, spec: ImageSpec) -> RenderedImage:
+    """A check-in of a small step: one part with the step and the day in its words and
+    whether it worked ("ja") as its value."""
+    (part,) = spec.parts
+    if len(part.words) != 2:
+        raise ValueError("a success card needs the step and the day")
+    small, day = _wordy(part.words[0], "Mijn eigen stap"), part.words[1]
+    worked = part.values[:1] == ("ja",)
+    shaped_by = [SUCCESS_LAYOUT, SUCCESS_WORDS, TRIED_WORDS, small, day, worked]
+    return renderer.drawn(
+        "success", [], shaped_by, lambda letters, _: draw_success_card(small, day, worked, letters)
+    )
+
+
 def _moments(renderer: PictureRenderer, parts: tuple[ImagePart, ...]) -> list[Moment]:
     hours: list[int | None] = []
     for part in parts:
@@ -162,6 +205,12 @@ def _moments(renderer: PictureRenderer, parts: tuple[ImagePart, ...]) -> list[Mo
         else:
             merged[hour] = Moment(hour, part.label, pictures)
     return [Moment(m.hour, m.words, m.pictures[:MAX_MOMENT_PICTURES]) for m in merged.values()]
+
+
+def _wordy(typed: str, instead: str) -> str:
+    """Typed words to print, or `instead` when they hold no letter or digit (only emoji,
+    which the font cannot draw)."""
+    return typed if any(ch.isalnum() for ch in typed) else instead
 
 
 def _pic(renderer: PictureRenderer, picture: str) -> Pic:
