@@ -328,13 +328,13 @@ LADDER_STEPS = ["5️⃣ Heel goed", "4️⃣ Goed", "3️⃣ Gaat wel", "2️�
 
 def walk_ladder(walk: Walk) -> None:
     walk.open_method("ladder", expect=LADDER[0][0])
-    for number, (phrase, label, now, want) in enumerate(LADDER):
+    for number, (phrase, _label, now, want) in enumerate(LADDER):
         question = walk.current
         assert phrase in (question.text or "") and question.kind == "photo"
         assert [row[0].text for row in question.buttons[:5]] == LADDER_STEPS
         assert all(len(row) == 1 for row in question.buttons[:5]), "a stacked ladder"
         walk.tap(now, expect="Hoe goed wil je het kunnen?")
-        walk.tap(want, expect=f"Wil je iets zeggen over {label}?")
+        walk.tap(want, expect="Wil je er iets over zeggen?")
         following = LADDER[number + 1][0] if number + 1 < len(LADDER) else MENU_AGAIN
         if number == 0:
             replies = walk.say("Ik wil beter overleggen.", expect=following)
