@@ -45,7 +45,7 @@ def plan_reply(plan: ActionPlan) -> Reply:
         title=PLAN_TITLE,
         captions=tuple(f"{_plain(action.what)}\n{_when(action)}" for action in shown),
     )
-    return Reply("\n".join(lines), image=image)
+    return Reply("\n".join(lines), image=image, keep=True)
 
 
 def _when(action: Action) -> str:

@@ -123,9 +123,9 @@ class WebChannel:
             code = new_code()
         notes = self.identity.read_notes(request)
         current = await self._services.conversation.current(CHANNEL, code)
-        noted = [_reply_from_note(note) for note in notes]
-        shown = noted + [reply for reply in current if reply not in noted]
-        views = [await self._view(reply) for reply in shown]
+        noted = [_view_from_note(note) for note in notes]
+        now = [await self._view(reply) for reply in current]
+        views = noted + [view for view in now if view not in noted]
         html = self._templates.get_template("page.html").render(replies=views, code=code)
         response = HTMLResponse(html, headers=SECURITY_HEADERS)
         if notes:
@@ -169,7 +169,7 @@ class WebChannel:
             return response
         replies = await self._services.conversation.handle(CHANNEL, code, incoming)
         # The page shows the current question anyway; carry over what else was said.
-        notes = [_note_from_reply(reply) for reply in replies if not reply.buttons]
+        notes = [_note(await self._view(reply)) for reply in replies if not reply.buttons]
         self.identity.leave_notes(response, notes)
         return response
 
@@ -264,7 +264,7 @@ class WebChannel:
             rendered = await asyncio.to_thread(render_image, self._services.renderer, reply.image)
             view.image_url = f"/beeld/{rendered.key}.jpg"
             view.image_alt = _alt_text(reply.image, labels, reply.text)
-            if not reply.buttons:
+            if reply.keep:
                 view.download_url = f"{view.image_url}?bewaar=1"
         return view
 
@@ -340,23 +340,18 @@ def _alt_text(image: ImageSpec, pictures: Manifest, fallback: str = "") -> str:
     return named or fallback
 
 
-def _note_from_reply(reply: Reply) -> dict[str, Any]:
-    note: dict[str, Any] = {"text": reply.text}
-    if reply.image is not None:
-        image = reply.image
-        note["image"] = [
-            image.hook,
-            list(image.pictures),
-            list(image.selected),
-            image.title,
-            list(image.captions),
-        ]
+def _note(view: ReplyView) -> dict[str, Any]:
+    """A message without buttons, as the next page shows it (its picture already made):
+    carried over in a signed cookie."""
+    note: dict[str, Any] = {"lines": view.lines}
+    if view.image_url:
+        note["image"] = [view.image_url, view.image_alt, view.download_url]
     return note
 
 
-def _reply_from_note(note: dict[str, Any]) -> Reply:
-    image = None
-    if isinstance(note.get("image"), list):
-        hook, pictures, selected, title, captions = note["image"]
-        image = ImageSpec(hook, tuple(pictures), tuple(selected), title, tuple(captions))
-    return Reply(str(note.get("text", "")), image=image)
+def _view_from_note(note: dict[str, Any]) -> ReplyView:
+    view = ReplyView(lines=[str(line) for line in note.get("lines", [])])
+    image = note.get("image")
+    if isinstance(image, list) and len(image) == 3:
+        view.image_url, view.image_alt, view.download_url = image
+    return view

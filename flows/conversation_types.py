@@ -93,6 +93,9 @@ class Reply:
     """How far the participant is, e.g. "●●○○"."""
     free_answer: tuple[str, ...] = ()
     """Besides the buttons, what this question also takes: "text", "voice"."""
+    keep: bool = False
+    """Its picture is hers to keep (a method's result, her plan): a channel may offer it as
+    a download."""
 
     def actions(self) -> set[str]:
         return {button.action for row in self.buttons for button in row}

@@ -96,14 +96,23 @@ class FlowEngine:
         missing = [key.step for key in self._route.given_keys() if key not in answers]
         if missing:
             raise ValueError(f"flow {self.flow.id!r} needs these given at its start: {missing}")
-        asked = [c for c in self._route.walk(answers) if self._route.applies(c, answers)]
+        asked = [
+            c
+            for c in self._route.walk(answers)
+            if self._route.applies(c, answers)
+            and not isinstance(self._route.steps[c.step], ResultStep)
+        ]
         answered = [c for c in asked if key_of(c) in answers]
-        if asked[: len(answered)] != answered or len(answered) == len(asked):
-            raise ValueError("given answers must be the first questions, and not all of them")
+        if asked[: len(answered)] != answered:
+            raise ValueError("answers given at the start must be the first questions")
+        writes = tuple(answers.items())
+        if len(answered) == len(asked):  # nothing left to ask: straight to the result
+            done = RunState(cursor=None, history=tuple(answered), earlier=offered)
+            return Outcome(done, (self.result(answers),), writes)
         state = RunState(cursor=asked[len(answered)], history=tuple(answered), earlier=offered)
-        replies = [Reply(self.flow.welcome)] if self.flow.welcome else []
+        replies = [Reply(self.flow.welcome)] if self.flow.welcome and not answered else []
         replies += self._asked(state, answers)
-        return Outcome(state, tuple(replies), tuple(answers.items()))
+        return Outcome(state, tuple(replies), writes)
 
     def handle(self, state: RunState, answers: Answers, event: Event) -> Outcome:
         if state.cursor is None:

@@ -70,6 +70,8 @@ class _Step(_Model):
     text: ParticipantText
     banner: Banner | None = None
     show_if: ShowIf | None = None
+    show_if_any: tuple[ShowIf, ...] = ()
+    """Ask this step when any of these holds (e.g. "something else" in any of four lists)."""
     show_picture: bool = False
     """Send the picture the question is about (the loop's picture, or `about`)."""
     about: StepId | None = None
@@ -166,6 +168,9 @@ class ResultPart(_Model):
     """A picture that always leads this part, e.g. a sunrise for getting up."""
     steps: tuple[StepId, ...] = ()
     loop: StepId | None = None
+    option_words: bool = False
+    """Put the words of the options chosen among the part's words too (e.g. a question
+    picked from examples, shown on her card)."""
 
     @model_validator(mode="after")
     def _steps_or_loop(self) -> ResultPart:
@@ -344,12 +349,14 @@ def check_references(flow: Flow) -> None:
             for inner in step.steps:
                 visit(inner, loop=step.id)
             return
-        if step.show_if is not None:
-            refer(step.id, step.show_if.step, "show_if.step", (ChoiceStep,))
-            target = seen.get(step.show_if.step)
+        for condition in (step.show_if, *step.show_if_any):
+            if condition is None:
+                continue
+            refer(step.id, condition.step, "show_if.step", (ChoiceStep,))
+            target = seen.get(condition.step)
             if isinstance(target, ChoiceStep):
                 known = {option.id for option in target.options}
-                unknown = [value for value in step.show_if.in_ if value not in known]
+                unknown = [value for value in condition.in_ if value not in known]
                 if unknown:
                     problems.append(f"step {step.id!r}: show_if names unknown options {unknown}")
                 if loop_of[target.id] != loop:

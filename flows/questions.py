@@ -83,7 +83,7 @@ class Questions:
             parts = tuple(made for part in step.parts for made in self._parts(part, answers))
             shown = tuple(dict.fromkeys(p for part in parts for p in part.pictures))
             image = ImageSpec(step.hook, shown, title=step.title, parts=parts)
-            return Reply(step.text, image=image)
+            return Reply(step.text, image=image, keep=True)
         pictures = self._route.chosen(answers, step.from_step)
         marked: tuple[str, ...] = ()
         if step.group_by is not None:
@@ -97,7 +97,7 @@ class Questions:
                 and given.option in group.in_
             )
         image = ImageSpec(step.hook, pictures, selected=marked, title=step.title)
-        return Reply(step.text, image=image)
+        return Reply(step.text, image=image, keep=True)
 
     def _parts(self, part: ResultPart, answers: Answers) -> list[ImagePart]:
         """A result part from the answers: one, or one per round of a loop. `values` holds
@@ -112,15 +112,16 @@ class Questions:
                 made.append(ImagePart(part.place, label, (item,), values, words))
             return made
         keys = [AnswerKey(step=step_id) for step_id in part.steps]
-        values, words, pictures = self._gathered(keys, answers)
+        values, words, pictures = self._gathered(keys, answers, part.option_words)
         lead = (part.picture,) if part.picture else ()
         unique = tuple(dict.fromkeys((*lead, *pictures)))
         return [ImagePart(part.place, part.label, unique, values, words)]
 
     def _gathered(
-        self, keys: list[AnswerKey], answers: Answers
+        self, keys: list[AnswerKey], answers: Answers, option_words: bool = False
     ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
-        """The option ids (one per choice step), typed words and pictures of these answers."""
+        """The option ids (one per choice step), typed words (and the chosen options' words,
+        when asked) and pictures of these answers."""
         values: list[str] = []
         words: list[str] = []
         pictures: list[str] = []
@@ -130,6 +131,8 @@ class Questions:
                 option = answer.option if isinstance(answer, OptionAnswer) else ""
                 values.append(option)
                 pictures += [o.picture for o in step.options if o.id == option and o.picture]
+                if option_words:
+                    words += [o.label for o in step.options if o.id == option]
             elif isinstance(answer, PicturesAnswer):
                 pictures += answer.pictures
             elif isinstance(answer, PictureAnswer):

@@ -17,6 +17,7 @@ from flows.models import (
     PickPicturesStep,
     QuestionStep,
     ResultStep,
+    ShowIf,
 )
 from flows.state import Cursor, RunState
 
@@ -76,10 +77,15 @@ class Route:
 
     def applies(self, cursor: Cursor, answers: Answers) -> bool:
         step = self.steps[cursor.step]
-        if step.show_if is not None:
-            choice = answers.get(AnswerKey(step=step.show_if.step, item=cursor.item))
-            if not (isinstance(choice, OptionAnswer) and choice.option in step.show_if.in_):
-                return False
+
+        def holds(condition: ShowIf) -> bool:
+            choice = answers.get(AnswerKey(step=condition.step, item=cursor.item))
+            return isinstance(choice, OptionAnswer) and choice.option in condition.in_
+
+        if step.show_if is not None and not holds(step.show_if):
+            return False
+        if step.show_if_any and not any(holds(condition) for condition in step.show_if_any):
+            return False
         return step.about is None or self.subject(cursor, answers) is not None
 
     def following(self, cursor: Cursor, answers: Answers) -> Cursor | None:

@@ -415,3 +415,16 @@ def test_a_run_can_start_after_questions_answered_before_and_go_back_to_them(
     assert back.replies[-1].image == ImageSpec("grid", DREAMS[:9], selected=("p03",))
     with pytest.raises(ValueError, match="must be the first questions"):
         engine.start(given={Key(step="place"): OptionAnswer(option="binnen")})
+
+
+def test_a_run_whose_questions_were_all_answered_at_the_start_ends_at_once(
+    checking: FlowEngine,
+) -> None:
+    given = {
+        Key(step="about"): TextAnswer(text="Ik bel de VDAB."),
+        Key(step="worked"): OptionAnswer(option="ja"),
+    }
+    started = checking.start(given=given)
+    assert started.state.finished and started.writes == tuple(given.items())
+    (result,) = started.replies
+    assert result.text == "Goed zo! 🌟" and result.image is not None

@@ -214,6 +214,18 @@ async def test_picking_pictures_and_answering_why(web: Web) -> None:
     assert "Kan die droom echt worden?" in (await web.page()).text
 
 
+async def test_a_picture_before_a_question_shows_after_the_tap_and_is_not_for_keeping(
+    web: Web,
+) -> None:
+    await web.consent()
+    thumb = await web.do("hand")
+    banner, *tiles = thumb.images
+    assert banner["alt"] == "👍 Je duim" and banner["src"].startswith("/beeld/finger-")
+    assert (await web.client.get(banner["src"])).status_code == 200
+    assert "⬇️ Bewaren" not in [link.text for link in thumb.links], "a result is for keeping"
+    assert len(tiles) == 9
+
+
 async def test_a_question_about_a_picture_shows_it_above_the_answer_tiles(web: Web) -> None:
     await web.consent()
     game = await web.do("vier_op_een_rij")
