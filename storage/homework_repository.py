@@ -1,16 +1,17 @@
-"""All SQL about homework and the outbox of messages the bot sends by itself."""
+"""All SQL about homework: what a coach gave, and its messages put in the outbox (the outbox
+itself, claiming and sending, is storage.outbox_repository)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Literal
 
 import aiosqlite
 
+from storage.outbox_repository import MessageKind as MessageKind
+from storage.outbox_repository import OutgoingMessage as OutgoingMessage
+from storage.outbox_repository import message_from_row
 from storage.records import Clock, stored_time
-
-MessageKind = Literal["homework", "homework_reminder", "action_plan"]
 
 
 @dataclass(frozen=True)
@@ -21,18 +22,6 @@ class Homework:
     flow_id: str
     due_date: date
     created_at: str
-
-
-@dataclass(frozen=True)
-class OutgoingMessage:
-    id: int
-    participant_id: int
-    kind: MessageKind
-    homework_id: int | None
-    plan_id: int | None
-    send_after: str
-    claimed_at: str | None
-    sent_at: str | None
 
 
 class HomeworkRepository:
@@ -102,37 +91,9 @@ class HomeworkRepository:
 
     async def messages(self, homework_id: int) -> list[OutgoingMessage]:
         async with self._db.execute(
-            "SELECT * FROM outbox WHERE homework_id = ? ORDER BY send_after, id", (homework_id,)
+            "SELECT * FROM outbox WHERE homework_id = ? ORDER BY id", (homework_id,)
         ) as cursor:
-            return [_message(row) async for row in cursor]
-
-    async def claim_due(self, channel: str, limit: int = 20) -> list[OutgoingMessage]:
-        """Messages due now for participants on this channel, claimed so that no other
-        sender (or a restart) sends them again."""
-        now = stored_time(self._clock())
-        async with self._db.execute(
-            "SELECT outbox.* FROM outbox JOIN participants ON participants.id = participant_id"
-            " WHERE claimed_at IS NULL AND send_after <= ? AND participants.channel = ?"
-            " ORDER BY send_after, outbox.id LIMIT ?",
-            (now, channel, limit),
-        ) as cursor:
-            due = [_message(row) async for row in cursor]
-        claimed = []
-        for message in due:
-            update = await self._db.execute(
-                "UPDATE outbox SET claimed_at = ? WHERE id = ? AND claimed_at IS NULL",
-                (now, message.id),
-            )
-            if update.rowcount == 1:
-                claimed.append(message)
-        await self._db.commit()
-        return claimed
-
-    async def mark_sent(self, message_id: int) -> None:
-        await self._db.execute(
-            "UPDATE outbox SET sent_at = ? WHERE id = ?", (stored_time(self._clock()), message_id)
-        )
-        await self._db.commit()
+            return [message_from_row(row) async for row in cursor]
 
 
 def _homework(row: aiosqlite.Row) -> Homework:
@@ -143,17 +104,4 @@ def _homework(row: aiosqlite.Row) -> Homework:
         flow_id=row["flow_id"],
         due_date=date.fromisoformat(row["due_date"]),
         created_at=row["created_at"],
-    )
-
-
-def _message(row: aiosqlite.Row) -> OutgoingMessage:
-    return OutgoingMessage(
-        id=row["id"],
-        participant_id=row["participant_id"],
-        kind=row["kind"],
-        homework_id=row["homework_id"],
-        plan_id=row["plan_id"],
-        send_after=row["send_after"],
-        claimed_at=row["claimed_at"],
-        sent_at=row["sent_at"],
     )

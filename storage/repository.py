@@ -18,6 +18,7 @@ from flows.state import RunState
 from storage.coach_repository import CoachRepository
 from storage.database import open_database
 from storage.homework_repository import HomeworkRepository
+from storage.outbox_repository import OutboxRepository
 from storage.plan_repository import PlanRepository
 from storage.rating_repository import RatingRepository
 from storage.records import Clock, Participant, participant_from_row, stored_time, utc_now
@@ -81,6 +82,8 @@ class Repository:
         """Coaches and who joined them: the same database and clock."""
         self.homework = HomeworkRepository(db, clock)
         """Homework and the messages the bot sends by itself."""
+        self.outbox = OutboxRepository(db, clock)
+        """The messages the bot sends by itself: claimed, sent, tried again or given up."""
         self.plans = PlanRepository(db, clock)
         """Action plans (POPs)."""
         self.ratings = RatingRepository(db, clock)

@@ -18,6 +18,13 @@ Usage::
 The server is a starlette app served by uvicorn in a background thread, so it can be used
 from sync tests and from async tests alike.  All test-side methods are thread-safe.
 
+Trouble on demand, for the messages the bot sends (sendMessage, sendPhoto, sendDocument):
+``fail_next`` answers the next ones with an error (429 with ``retry_after``, 5xx, 400…),
+``hang_next`` holds one without an answer (delivered or not) until ``release_hung``,
+``flood_limit`` answers 429 like Telegram when more arrive in a second, ``latency`` delays
+every answer like a network would, and ``deliveries`` lists each message delivered with the
+time of the ``clock`` it was given.
+
 Protocol notes (python-telegram-bot 22.x, ``HTTPXRequest``): parameters are POSTed as
 ``application/x-www-form-urlencoded`` where every non-string value (``reply_markup``,
 ``media``, ``allowed_updates``, ints, bools…) is a JSON-encoded string; requests that carry
@@ -58,6 +65,7 @@ __all__ = [
     "ApiErrorRecord",
     "Button",
     "Call",
+    "Delivery",
     "FakeBotApi",
     "FakeBotApiTimeout",
     "FileTransfer",
@@ -145,6 +153,15 @@ class ApiErrorRecord(NamedTuple):
     method: str
     code: int
     description: str
+
+
+class Delivery(NamedTuple):
+    """A message the bot sent that arrived in the chat; ``at`` is the fake's ``clock()``."""
+
+    chat_id: int
+    message_id: int
+    method: str
+    at: Any
 
 
 class AnsweredCallback(NamedTuple):
@@ -257,10 +274,35 @@ class Activity:
 
 
 class ApiError(Exception):
-    def __init__(self, code: int, description: str) -> None:
+    def __init__(self, code: int, description: str, parameters: JSONDict | None = None) -> None:
         super().__init__(description)
         self.code = code
         self.description = description
+        self.parameters = parameters
+
+
+_SENDS = frozenset({"sendMessage", "sendPhoto", "sendDocument"})
+
+
+@dataclass
+class _Failure:
+    """Answer the next ``times`` sends (to ``chat_id``, or to anyone) with this error."""
+
+    code: int
+    description: str
+    chat_id: int | None
+    retry_after: int | None
+    times: int
+
+
+@dataclass
+class _Hang:
+    """Hold the next send to ``chat_id`` without an answer until released."""
+
+    chat_id: int
+    delivered: bool
+    event: asyncio.Event | None = None
+    released: bool = False
 
 
 def _bad(description: str) -> ApiError:
@@ -521,6 +563,9 @@ class FakeBotApi:
         strict_html: bool = True,
         strict_not_modified: bool = True,
         require_known_chat: bool = True,
+        latency: float = 0.0,
+        flood_limit: int | None = None,
+        clock: Callable[[], Any] | None = None,
     ) -> None:
         """
         Args:
@@ -530,6 +575,9 @@ class FakeBotApi:
             strict_not_modified: reject edits that change nothing ("message is not modified").
             require_known_chat: reject sends to chats no participant has written from
                 ("chat not found"); register chats with ``add_chat`` / ``participant``.
+            latency: seconds each send waits before it is answered (a network's round trip).
+            flood_limit: sends allowed per second (all chats); more get 429 retry_after 1.
+            clock: stamps each delivery (``Delivery.at``), e.g. the bot's fake clock.
         """
         self.token = token
         head = token.split(":", 1)[0]
@@ -540,6 +588,9 @@ class FakeBotApi:
         self.strict_html = strict_html
         self.strict_not_modified = strict_not_modified
         self.require_known_chat = require_known_chat
+        self.latency = latency
+        self.flood_limit = flood_limit
+        self.clock = clock
 
         self._lock = threading.RLock()
         self._cond = threading.Condition(self._lock)
@@ -569,6 +620,10 @@ class FakeBotApi:
         self._polls = 0
         self._poll_generation = 0
         self._closing = False
+        self._failures: list[_Failure] = []
+        self._hangs: list[_Hang] = []
+        self._send_times: list[float] = []
+        self._deliveries: list[Delivery] = []
 
         self._methods: dict[str, tuple[str, Callable[[JSONDict], Any]]] = {
             name.lower(): (name, handler)
@@ -682,6 +737,7 @@ class FakeBotApi:
         with self._cond:
             self._closing = True
             self._cond.notify_all()
+        self.release_hung()
         self._wake_pollers_threadsafe()
         if self._server is not None:
             self._server.should_exit = True
@@ -698,6 +754,92 @@ class FakeBotApi:
 
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
+
+    # ------------------------------------------------------------------ trouble on demand
+
+    def fail_next(
+        self,
+        code: int,
+        description: str,
+        *,
+        chat_id: int | None = None,
+        retry_after: int | None = None,
+        times: int = 1,
+    ) -> None:
+        """Answer the next ``times`` sends (to ``chat_id``, or any) with this error, e.g.
+        ``fail_next(429, "Too Many Requests: retry after 5", retry_after=5)``."""
+        with self._cond:
+            self._failures.append(_Failure(code, description, chat_id, retry_after, times))
+
+    def hang_next(self, chat_id: int, *, delivered: bool) -> None:
+        """Hold the next send to ``chat_id`` without an answer until ``release_hung``:
+        ``delivered`` -- the message arrives first (only the answer is lost); otherwise it
+        never arrives and the held request is answered 500 when released."""
+        with self._cond:
+            self._hangs.append(_Hang(chat_id, delivered))
+
+    @property
+    def hung(self) -> int:
+        """Sends held right now."""
+        with self._lock:
+            return sum(1 for h in self._hangs if h.event is not None and not h.released)
+
+    def release_hung(self) -> None:
+        """Answer every held send (and hold no more)."""
+        with self._cond:
+            hangs, self._hangs = self._hangs, []
+            for hang in hangs:
+                hang.released = True
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            return
+        for hang in hangs:
+            if hang.event is not None:
+                with contextlib.suppress(RuntimeError):
+                    loop.call_soon_threadsafe(hang.event.set)
+
+    @property
+    def deliveries(self) -> list[Delivery]:
+        """Every message the bot sent that arrived, in order."""
+        with self._lock:
+            return list(self._deliveries)
+
+    async def _trouble(self, method: str, params: JSONDict) -> _Hang | None:
+        """Runs before a send is handled: raises the error asked for, or returns the hang
+        to hold it with."""
+        chat_id = int(params["chat_id"]) if str(params.get("chat_id", "")).isdigit() else None
+        with self._cond:
+            if self.flood_limit is not None:
+                now = time.monotonic()
+                self._send_times = [t for t in self._send_times if t > now - 1.0]
+                if len(self._send_times) >= self.flood_limit:
+                    raise ApiError(429, "Too Many Requests: retry after 1", {"retry_after": 1})
+                self._send_times.append(now)
+            for failure in self._failures:
+                if failure.times > 0 and failure.chat_id in (None, chat_id):
+                    failure.times -= 1
+                    extra = {"retry_after": failure.retry_after} if failure.retry_after else None
+                    raise ApiError(failure.code, failure.description, extra)
+            hang = next(
+                (h for h in self._hangs if h.chat_id == chat_id and h.event is None),
+                None,
+            )
+            if hang is not None and not hang.released:
+                hang.event = asyncio.Event()
+            else:
+                hang = None
+        if self.latency:
+            await asyncio.sleep(self.latency)
+        return hang
+
+    async def _hold(self, hang: _Hang) -> None:
+        assert hang.event is not None
+        await hang.event.wait()
+        with self._cond:
+            hang.released = True
+            if hang in self._hangs:
+                self._hangs.remove(hang)
+            self._cond.notify_all()
 
     # ------------------------------------------------------------------ participants: push
 
@@ -1351,6 +1493,8 @@ class FakeBotApi:
         )
         self._messages[(chat_id, message_id)] = message
         self._record(chat_id, "send", method, message, f"← #{message_id} {self._summary(message)}")
+        at = self.clock() if self.clock is not None else None
+        self._deliveries.append(Delivery(chat_id, message_id, method, at))
         return copy.deepcopy(raw)
 
     def _apply_edit(
@@ -1628,15 +1772,18 @@ class FakeBotApi:
 
     # ------------------------------------------------------------------ HTTP layer
 
-    def _error(self, method: str, code: int, description: str) -> JSONResponse:
+    def _error(
+        self, method: str, code: int, description: str, parameters: JSONDict | None = None
+    ) -> JSONResponse:
         with self._cond:
             self._errors.append(ApiErrorRecord(method, code, description))
             self._cond.notify_all()
         if code != 409:
             log.info("fake Bot API %s -> %s %s", method, code, description)
-        return JSONResponse(
-            {"ok": False, "error_code": code, "description": description}, status_code=code
-        )
+        body: JSONDict = {"ok": False, "error_code": code, "description": description}
+        if parameters:
+            body["parameters"] = parameters
+        return JSONResponse(body, status_code=code)
 
     async def _read_params(self, request: Request) -> JSONDict:
         params: JSONDict = {k: _decode_field(k, v) for k, v in request.query_params.items()}
@@ -1689,9 +1836,16 @@ class FakeBotApi:
             else:
                 with self._cond:
                     self._calls.append(Call(name, params))
+                hang = await self._trouble(name, params) if name in _SENDS else None
+                if hang is not None and not hang.delivered:
+                    await self._hold(hang)
+                    raise ApiError(500, "Internal Server Error: the request was dropped")
+                with self._cond:
                     result = handler(params)
+                if hang is not None:
+                    await self._hold(hang)
         except ApiError as exc:
-            return self._error(name, exc.code, exc.description)
+            return self._error(name, exc.code, exc.description, exc.parameters)
         except Exception as exc:
             log.exception("fake Bot API: %s failed", name)
             return self._error(name, 500, f"Internal Server Error: fake failed: {exc!r}")

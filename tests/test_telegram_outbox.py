@@ -166,15 +166,18 @@ async def test_a_message_claimed_before_a_crash_is_never_sent(
     outbox: Outbox, clock: FakeClock
 ) -> None:
     homework = await give(outbox.services, 4242)
-    (claimed,) = await outbox.services.repository.homework.claim_due("telegram")
+    (claimed,) = await outbox.services.repository.outbox.claim_due("telegram")
     assert claimed.kind == "homework"  # ...and then the process died before sending it
     assert await outbox.sender.send_due() == 0
+    first, _ = await outbox.services.repository.homework.messages(homework)
+    assert first.state == "sending"  # for now: it may still be on its way
     clock.now = local(2026, 3, 5, 10, 0)
     assert await outbox.sender.send_due() == 1
     (reminder,) = outbox.photos()
     assert "morgen" in reminder.params["caption"]
     first, _ = await outbox.services.repository.homework.messages(homework)
     assert first.claimed_at is not None and first.sent_at is None
+    assert first.state == "unknown" and first.failure == "unknown"  # never sent again
 
 
 async def test_two_senders_on_one_database_send_each_message_once(setup: Setup) -> None:
@@ -184,8 +187,10 @@ async def test_two_senders_on_one_database_send_each_message_once(setup: Setup) 
         await give(one.services, chat)
     counts = await asyncio.gather(one.sender.send_due(), two.sender.send_due())
     photos = one.photos() + two.photos()
-    assert sum(counts) == len(chats) == len(photos)
     assert sorted(photo.params["chat_id"] for photo in photos) == chats
+    # Two processes on one database: SQLite may refuse a write after a message went out
+    # (then it counts as unknown), but it never sends one twice.
+    assert 0 < sum(counts) <= len(chats)
 
 
 async def test_a_participant_who_blocked_the_bot_does_not_stop_the_others(
@@ -195,7 +200,7 @@ async def test_a_participant_who_blocked_the_bot_does_not_stop_the_others(
     await give(outbox.services, BLOCKED)
     await give(outbox.services, 4242)
     assert await outbox.sender.send_due() == 1
-    assert [photo.params["chat_id"] for photo in outbox.photos()] == [BLOCKED, 4242]
+    assert sorted(photo.params["chat_id"] for photo in outbox.photos()) == [BLOCKED, 4242]
     assert await outbox.sender.send_due() == 0  # not tried again
     assert outbox.photos() == []
 

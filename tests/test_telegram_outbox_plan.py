@@ -10,6 +10,7 @@ from contextlib import AsyncExitStack
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -146,13 +147,14 @@ async def test_a_message_with_nothing_to_send_is_logged(
     """A claimed message the sender has no reply for (an unknown kind, or homework that is
     gone) is never lost without a word in the log."""
     await send_plan(outbox)
-    homework = outbox.services.repository.homework
-    claim_due = homework.claim_due
+    repository = outbox.services.repository.outbox
+    claim_due = repository.claim_due
 
-    async def without_plan(channel: str, limit: int = 20) -> list[object]:
-        return [replace(message, plan_id=None) for message in await claim_due(channel, limit)]
+    async def without_plan(channel: str, limit: int = 20, **kwargs: Any) -> list[object]:
+        claimed = await claim_due(channel, limit, **kwargs)
+        return [replace(message, plan_id=None) for message in claimed]
 
-    monkeypatch.setattr(homework, "claim_due", without_plan)
+    monkeypatch.setattr(repository, "claim_due", without_plan)
     with caplog.at_level(logging.WARNING, logger="bot.telegram_outbox"):
         assert await outbox.sender.send_due() == 0
     assert outbox.photos() == []
