@@ -18,9 +18,11 @@ from bot.action_plan import ActionPlan
 from bot.coaching import JOIN_CODE, looks_like_join_code, normal_code
 from bot.homework import LATER_SAID, QUIET_SAID, HomeworkService
 from bot.method_menu import menu_reply
+from bot.my_plan import MY_PLAN_ACTION, my_plan
 from bot.plan_message import plan_reply
+from bot.small_steps import FINISH_FIRST, SmallSteps
 from bot.trajectories import Trajectory, suggested_method
-from flows.answers import AnswerKey, PicturesAnswer, VoiceAnswer
+from flows.answers import AnswerKey, Answers, PicturesAnswer, VoiceAnswer
 from flows.conversation_types import Button, Event, Reply, Resume, Tap, TextIn, VoiceIn
 from flows.engine import FlowEngine, Outcome
 from flows.models import EarlierPictures
@@ -76,7 +78,12 @@ class VoiceNote:
     """The file ending of the recording's format (".ogg", ".webm", ".m4a")."""
 
 
-Incoming = Event | Start | VoiceNote
+@dataclass(frozen=True)
+class ShowMyPlan:
+    """She asks for her plan and her successes (/mijnplan, or the menu button)."""
+
+
+Incoming = Event | Start | VoiceNote | ShowMyPlan
 
 
 class Conversation:
@@ -87,12 +94,15 @@ class Conversation:
         data_dir: Path,
         homework: HomeworkService | None = None,
         trajectories: Mapping[str, Trajectory] | None = None,
+        small_steps: SmallSteps | None = None,
     ) -> None:
         self._repository = repository
         self._engines = dict(engines)
         self._data_dir = data_dir
         self._homework = homework
         self._trajectories = dict(trajectories or {})
+        self._small_steps = small_steps
+        self._after_hooks = small_steps.after_hooks() if small_steps is not None else {}
         self._lock = asyncio.Lock()
 
     async def handle(self, channel: str, external_id: str, incoming: Incoming) -> list[Reply]:
@@ -114,6 +124,19 @@ class Conversation:
                 if run is None:
                     return [*said, await self._menu(participant, MENU_QUESTION)]
                 return said + await self._in_run(participant, run, Resume())
+            elif isinstance(incoming, ShowMyPlan) or incoming == Tap(MENU_SCOPE, MY_PLAN_ACTION):
+                shown = await my_plan(self._repository, self._engines, participant)
+                run = await self._open_run(participant)
+                if run is None:
+                    return [*shown, await self._menu(participant, MENU_AGAIN)]
+                return shown + await self._in_run(participant, run, Resume())
+            elif (
+                isinstance(incoming, Tap)
+                and incoming.scope == MENU_SCOPE
+                and self._small_steps is not None
+                and self._small_steps.is_check_answer(incoming.action)
+            ):
+                return await self._check_answer(participant, incoming.action)
             elif isinstance(incoming, Tap) and incoming.scope == SWITCH_SCOPE:
                 answer, _, code = incoming.action.partition(":")
                 if answer == "yes" and code:
@@ -142,6 +165,7 @@ class Conversation:
                     *await self._last_result(participant),
                     *await self._sent_plan(participant),
                     *await self._open_homework(participant),
+                    *await self._open_checks(participant),
                     await self._menu(participant, MENU_QUESTION),
                 ]
             engine = self._engines[run.flow_id]
@@ -166,6 +190,11 @@ class Conversation:
         leave her stuck): then she is back at the menu and the old run stays stored."""
         run = await self._repository.open_run(participant.id)
         return run if run is not None and run.flow_id in self._engines else None
+
+    async def _open_checks(self, participant: Participant) -> list[Reply]:
+        if self._small_steps is None:
+            return []
+        return await self._small_steps.open_checks(participant)
 
     async def _open_homework(self, participant: Participant) -> list[Reply]:
         return await self._homework.open_homework(participant) if self._homework else []
@@ -243,11 +272,7 @@ class Conversation:
         if isinstance(incoming, Tap) and incoming.scope == MENU_SCOPE:
             engine = self._engines.get(incoming.action)
             if engine is not None and engine.flow.menu:  # the bot starts the others itself
-                outcome = engine.start(await self._earlier(participant, engine))
-                run = await self._repository.start_run(
-                    participant.id, engine.flow.id, outcome.state
-                )
-                return self._scoped(run, outcome.replies)
+                return await self._start_run(participant, engine)
         if isinstance(incoming, Start):
             homework = await self._open_homework(participant)
             return [Reply(GREETING), *homework, await self._menu(participant, MENU_QUESTION)]
@@ -262,6 +287,52 @@ class Conversation:
         if isinstance(incoming, Tap):
             return [Reply(HINT_OLD_BUTTON), await self._menu(participant, MENU_QUESTION)]
         return [Reply(HINT_MENU), await self._menu(participant, MENU_QUESTION)]
+
+    async def _start_run(
+        self, participant: Participant, engine: FlowEngine, given: Answers | None = None
+    ) -> list[Reply]:
+        """A new run of a flow (with answers it starts with); a run that is over at once
+        goes on to what follows it."""
+        outcome = engine.start(await self._earlier(participant, engine), given)
+        run = await self._repository.start_run(participant.id, engine.flow.id, outcome.state)
+        if outcome.writes:
+            run = await self._repository.save_run(run, outcome.state, outcome.writes)
+        replies = self._scoped(run, outcome.replies)
+        if outcome.state.finished:
+            replies += await self._after(participant, run, engine)
+        return replies
+
+    async def _after(
+        self, participant: Participant, run: StoredRun, engine: FlowEngine
+    ) -> list[Reply]:
+        """What follows a finished run: its after-hook (a check-in planned, a next run
+        started), then the menu."""
+        hook = self._after_hooks.get(engine.flow.after or "")
+        if hook is None:
+            return [await self._menu(participant, MENU_AGAIN)]
+        after = await hook(participant, run, await self._repository.answers(run.id))
+        if after.start is not None:
+            flow_id, given = after.start
+            return [
+                *after.replies,
+                *await self._start_run(participant, self._engines[flow_id], given),
+            ]
+        return [*after.replies, await self._menu(participant, MENU_AGAIN)]
+
+    async def _check_answer(self, participant: Participant, action: str) -> list[Reply]:
+        """Her tap on a check-in ("did it work?"): the check-in starts with her answer."""
+        assert self._small_steps is not None
+        run = await self._open_run(participant)
+        if run is not None:
+            return [Reply(FINISH_FIRST), *await self._in_run(participant, run, Resume())]
+        found = await self._small_steps.check_start(participant, action)
+        if isinstance(found, list):
+            return [
+                *(found or [Reply(HINT_OLD_BUTTON)]),
+                await self._menu(participant, MENU_QUESTION),
+            ]
+        flow_id, given = found
+        return await self._start_run(participant, self._engines[flow_id], given)
 
     async def _earlier(
         self, participant: Participant, engine: FlowEngine
@@ -296,7 +367,7 @@ class Conversation:
         answers = await self._repository.answers(run.id)
         voice_note: VoiceNote | None = None
         event: Event
-        if isinstance(incoming, Start):
+        if isinstance(incoming, Start | ShowMyPlan):
             event = Resume()
         elif isinstance(incoming, VoiceNote):
             if not _SUFFIX.fullmatch(incoming.suffix):
@@ -320,7 +391,7 @@ class Conversation:
             run = await self._repository.save_run(run, outcome.state, outcome.writes)
         replies = self._scoped(run, outcome.replies)
         if outcome.state.finished:
-            replies.append(await self._menu(participant, MENU_AGAIN))
+            replies += await self._after(participant, run, engine)
         return replies
 
     def _unscoped_tap(self, run: StoredRun, tap: Tap) -> Tap:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 
+from bot.my_plan import MY_PLAN_ACTION, MY_PLAN_BUTTON
 from flows.conversation_types import Button, ImagePart, ImageSpec, Reply
 from flows.engine import FlowEngine
 from flows.models import POP_QUESTIONS
@@ -48,6 +49,7 @@ def menu_reply(
                     words=tuple(engine.flow.title for engine in group),
                 )
             )
+    buttons.append((Button(MY_PLAN_ACTION, MY_PLAN_BUTTON),))
     suggested = engines.get(next_method or "")
     if suggested is not None:
         text += "\n" + NEXT_LINE.format(emoji=suggested.flow.emoji, title=suggested.flow.title)

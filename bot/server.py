@@ -62,7 +62,11 @@ async def _telegram(services: Services) -> AsyncIterator[None]:
         await application.updater.start_polling(allowed_updates=["message", "callback_query"])
         await application.start()
         outbox = OutboxSender(
-            services.repository, services.homework, TelegramChannel(services), application.bot
+            services.repository,
+            services.homework,
+            TelegramChannel(services),
+            application.bot,
+            small_steps=services.small_steps,
         )
         sending = asyncio.create_task(outbox.run())
         try:

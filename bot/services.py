@@ -11,6 +11,7 @@ from bot.coaching import Coaching
 from bot.conversation import Conversation
 from bot.homework import HomeworkService
 from bot.settings import Settings
+from bot.small_steps import AFTER_HOOKS, SmallSteps
 from bot.trajectories import TRAJECTORIES_FILE, Trajectory, load_trajectories
 from flows.engine import FlowEngine
 from flows.loader import FlowError, load_flows
@@ -35,6 +36,7 @@ class Services:
     homework: HomeworkService
     trajectories: dict[str, Trajectory]
     """The trajectories a coach can choose (flows/trajectories.yml), by id."""
+    small_steps: SmallSteps
 
     @classmethod
     async def open(cls, settings: Settings, clock: Clock = utc_now) -> Services:
@@ -45,6 +47,11 @@ class Services:
                 raise FlowError(f"POPBOT_FLOWS_DIR {settings.flows_dir} is not a folder")
             own = load_flows(pictures, IMAGE_HOOKS.keys(), settings.flows_dir)
             flows |= {flow.id: flow for flow in own}
+        unknown = {flow.id: flow.after for flow in flows.values() if flow.after}
+        unknown = {flow_id: after for flow_id, after in unknown.items() if after not in AFTER_HOOKS}
+        if unknown:
+            known = ", ".join(sorted(AFTER_HOOKS))
+            raise FlowError(f"unknown after-hooks {unknown} (known: {known})")
         engines = {flow_id: FlowEngine(flow, pictures) for flow_id, flow in flows.items()}
         trajectories = load_trajectories(TRAJECTORIES_FILE, engines.keys())
         data_dir: Path = settings.data_dir
@@ -52,7 +59,10 @@ class Services:
         renderer = PictureRenderer(pictures, data_dir / "cache" / "images")
         await asyncio.to_thread(renderer.prune, CACHE_UNUSED_FOR)
         homework = HomeworkService(repository, engines, clock)
-        conversation = Conversation(repository, engines, data_dir, homework, trajectories)
+        small_steps = SmallSteps(repository, engines, clock)
+        conversation = Conversation(
+            repository, engines, data_dir, homework, trajectories, small_steps
+        )
         coaching = Coaching(repository, settings.web_url, clock)
         return cls(
             settings,
@@ -64,6 +74,7 @@ class Services:
             coaching,
             homework,
             trajectories,
+            small_steps,
         )
 
     async def close(self) -> None:

@@ -32,7 +32,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot import callback_data
-from bot.conversation import Incoming, Start, VoiceNote
+from bot.conversation import Incoming, ShowMyPlan, Start, VoiceNote
 from bot.services import Services
 from bot.telegram_coach_commands import CoachCommands
 from flows.conversation_types import ImageSpec, Reply, TextIn, Unsupported
@@ -53,6 +53,7 @@ class TelegramChannel:
 
     def install(self, application: Application) -> None:  # type: ignore[type-arg]
         application.add_handler(CommandHandler("start", self._on_start, filters=PRIVATE))
+        application.add_handler(CommandHandler("mijnplan", self._on_my_plan, filters=PRIVATE))
         CoachCommands(self._services, self.send).install(application, PRIVATE)
         application.add_handler(CallbackQueryHandler(self._on_button))
         application.add_handler(MessageHandler(PRIVATE & filters.VOICE, self._on_voice))
@@ -68,6 +69,9 @@ class TelegramChannel:
         # A coach's deep link t.me/<bot>?start=<join code> arrives as "/start <join code>".
         join_code = context.args[0] if context.args else ""
         await self._handle(update, context, Start(join_code=join_code[:20]))
+
+    async def _on_my_plan(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self._handle(update, context, ShowMyPlan())
 
     async def _on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         assert update.effective_message is not None
@@ -236,8 +240,13 @@ def build_application(services: Services, request: BaseRequest | None = None) ->
 
 
 async def announce_commands(application: Application) -> None:  # type: ignore[type-arg]
-    """Show /start in Telegram's command menu."""
+    """Show /start and /mijnplan in Telegram's command menu."""
     try:
-        await application.bot.set_my_commands([BotCommand("start", "Beginnen of verder gaan")])
+        await application.bot.set_my_commands(
+            [
+                BotCommand("start", "Beginnen of verder gaan"),
+                BotCommand("mijnplan", "Mijn plan en mijn successen"),
+            ]
+        )
     except TelegramError as error:
         log.warning("could not set the command list: %s", error.message)

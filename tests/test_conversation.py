@@ -161,7 +161,9 @@ async def test_yes_stores_consent_with_its_date_and_shows_the_menu(
         "🗣️ Praatplaat",
         "🪜 Mijn ladder",
         "🧩 Vier op een rij",
-    ], "grouped: who am I, what do I want, what can I do"
+        "👣 Kleine stap",
+        "📋 Mijn plan en successen",
+    ], "grouped: who am I, what do I want, what can I do, what will I do; then her plan"
     participant = await repository.participant("telegram", talk.user)
     assert participant is not None and participant.consent_given
     assert participant.consent_at == "2026-03-02T09:00:00+00:00"
@@ -345,7 +347,8 @@ async def test_after_the_flow_the_menu_returns_and_a_second_run_starts(
     await consent(talk)
     await short_run(talk)
     assert talk.replies[-1].text == MENU_AGAIN
-    assert talk.replies[-1].actions() == set(engines)
+    menu = {flow_id for flow_id, engine in engines.items() if engine.flow.menu}
+    assert talk.replies[-1].actions() == menu | {"mijnplan"}
     (first,) = await runs_of(repository)
     assert first.status == "finished" and first.finished_at is not None
     assert await repository.answers(first.id)

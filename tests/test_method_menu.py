@@ -37,7 +37,8 @@ def test_buttons_come_grouped_who_am_i_then_want_then_can(
 ) -> None:
     reply = menu_reply("Wat wil je doen?", engines, set(), None, SCOPE)
     actions = [button.action for row in reply.buttons for button in row]
-    assert actions == _order(engines)
+    assert actions == [*_order(engines), "mijnplan"], "and last: her plan and successes"
+    actions = actions[:-1]
     questions = [engines[action].flow.question for action in actions]
     assert questions == sorted(questions, key=POP_QUESTIONS.index)
     assert all(len(row) == 1 for row in reply.buttons), "one method per row: names stay whole"

@@ -13,7 +13,14 @@ from PIL import Image
 
 from flows import wording
 from flows.answers import AnswerKey as Key
-from flows.answers import OptionAnswer, PictureAnswer, PicturesAnswer, SkippedAnswer, TextAnswer
+from flows.answers import (
+    Answers,
+    OptionAnswer,
+    PictureAnswer,
+    PicturesAnswer,
+    SkippedAnswer,
+    TextAnswer,
+)
 from flows.conversation_types import ImagePart, ImageSpec, Resume, Tap, TextIn
 from flows.engine import FlowEngine
 from flows.loader import FlowError, load_flow
@@ -420,7 +427,7 @@ def test_a_run_can_start_after_questions_answered_before_and_go_back_to_them(
 def test_a_run_whose_questions_were_all_answered_at_the_start_ends_at_once(
     checking: FlowEngine,
 ) -> None:
-    given = {
+    given: Answers = {
         Key(step="about"): TextAnswer(text="Ik bel de VDAB."),
         Key(step="worked"): OptionAnswer(option="ja"),
     }
