@@ -1,5 +1,6 @@
 """The action plan (POP) of the handbook's template (section 4.3), its checks, the file name
-VDAB's Mijn Loopbaan expects, and suggestions taken from what the participant answered."""
+VDAB's Mijn Loopbaan expects, suggestions taken from what the participant answered, and the
+evaluation of the previous POP that a next POP starts with."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ Participation = Literal["NEC", "SEC", "LDE", "arbeidszorg", "niet_haalbaar"]
 LifeDomain = Literal["werk", "welzijn"]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
 Line = Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)]
+Score = Annotated[int, Field(ge=0, le=5)]
 
 PHASES: Mapping[Phase, str] = {
     "start": "Start",
@@ -51,6 +53,13 @@ PARTICIPATION: Mapping[Participation, str] = {
     "niet_haalbaar": "Werk is nu niet haalbaar",
 }
 DOMAINS: Mapping[LifeDomain, str] = {"werk": "Werk", "welzijn": "Welzijn"}
+SCORES = range(6)
+SCORE_WORDS: Mapping[int, str] = {0: "niets gebeurd", 1: "net gestart", 5: "helemaal af"}
+SCORE_SCALE = (
+    "Score: 0 = er is niets gebeurd, 1 = net gestart met de actie, 2 tot 4 = onderweg,"
+    " 5 = de actie is helemaal af."
+)
+"""The handbook's follow-up scale (4.3), in one line."""
 SECTIONS: Mapping[PlanSection, str] = {
     "wants": "Wat wil ik",
     "cans": "Wat kan ik",
@@ -84,6 +93,26 @@ class Action(_Model):
     """A picture of the bank that stands for the action on the participant's plan."""
 
 
+class EvaluatedAction(_Model):
+    """An action of the previous POP as it was followed up: how far it got, whether the
+    next POP takes it again, and why."""
+
+    what: Text = Field(min_length=1)
+    kind: CompetenceKind = "ander"
+    by_when: date | None = None
+    score: Score
+    keep: bool
+    remark: Text = ""
+
+
+class Evaluation(_Model):
+    """The follow-up of the previous POP's actions, in their order: a next POP starts with it."""
+
+    previous_made_on: date
+    evaluated_on: date
+    actions: list[EvaluatedAction] = []
+
+
 class ActionPlan(_Model):
     first_name: Line = ""
     last_name: Line = ""
@@ -96,6 +125,8 @@ class ActionPlan(_Model):
     goal: Text = ""
     participation: Participation | None = None
     actions: list[Action] = []
+    evaluation: Evaluation | None = None
+    """Only in a next POP: how the actions of the POP before it went."""
 
     def warnings(self) -> list[str]:
         """What the handbook asks and this plan still lacks."""
@@ -114,6 +145,28 @@ class ActionPlan(_Model):
     def file_name(self, on: date) -> str:
         """JJJJMMDD_POP_ACHTERNAAM_VOORNAAM.pdf, as Mijn Loopbaan of VDAB wants it."""
         return f"{on:%Y%m%d}_POP_{_file_part(self.last_name)}_{_file_part(self.first_name)}.pdf"
+
+
+def next_plan(previous: ActionPlan, evaluation: Evaluation) -> ActionPlan:
+    """The next POP as the evaluation starts it: the personal data, what she wants and can
+    and her development points copied for the coach to edit, the goal and the kind of
+    participation, and the actions kept, in their order; a kept action's date that has
+    passed is left empty, so that the editor asks for a new one. The conversations of the
+    new POP are still to come."""
+    if len(evaluation.actions) != len(previous.actions):
+        raise ValueError("the evaluation does not follow the previous plan's actions")
+    kept = [
+        action.model_copy(update=_new_date(action, evaluation.evaluated_on))
+        for action, followed in zip(previous.actions, evaluation.actions, strict=True)
+        if followed.keep
+    ]
+    return previous.model_copy(
+        update={"evaluation": evaluation, "contacts": [], "actions": kept}, deep=True
+    )
+
+
+def _new_date(action: Action, today: date) -> dict[str, object]:
+    return {"by_when": None} if action.by_when is not None and action.by_when <= today else {}
 
 
 def _file_part(name: str) -> str:

@@ -1,5 +1,6 @@
 """The action plan editor in the coach's portal: the POP template as one plain form, its
-warnings, suggestions taken from the participant's answers, and finishing the POP."""
+warnings, suggestions taken from the participant's answers, finishing the POP, and the way to
+the next POP and the ones before (bot/coach_evaluation_pages.py)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ from bot.action_plan import (
     KINDS,
     PARTICIPATION,
     PHASES,
+    SCORE_SCALE,
+    SCORE_WORDS,
     SECTIONS,
     Action,
     ActionPlan,
@@ -25,6 +28,7 @@ from bot.action_plan import (
     Suggestion,
     suggestions,
 )
+from bot.coach_evaluation_pages import EvaluationPages
 from bot.coach_exports import changed_on
 from bot.coach_portal import CoachPortal
 from bot.services import Services
@@ -48,6 +52,7 @@ class PlanPages:
             Route(f"{base}/overnemen", self.take_suggestion, methods=["POST"]),
             Route(f"{base}/afgerond", self.complete, methods=["POST"]),
             Route(f"{base}/sturen", self.send_to_participant, methods=["POST"]),
+            *EvaluationPages(self._services, self._portal).routes(),
         ]
 
     async def editor(self, request: Request) -> Response:
@@ -55,7 +60,8 @@ class PlanPages:
         if isinstance(access, Response):
             return access
         coach, csrf, participant = access
-        stored = await self._services.repository.plans.current(participant.id)
+        history = await self._services.repository.plans.history(participant.id)
+        stored = history[0] if history else None
         plan = ActionPlan.model_validate_json(stored.plan_json) if stored else ActionPlan()
         offered = await self._suggestions(participant)
         taken = {action.what for action in plan.actions}
@@ -80,6 +86,10 @@ class PlanPages:
             pictures=self._services.pictures.pictures,
             error=self._portal.error_in(request),
             sent=request.query_params.get("verstuurd", ""),
+            started=request.query_params.get("nieuw", "") == "1" and plan.evaluation is not None,
+            history=history[1:],
+            score_words=SCORE_WORDS,
+            score_scale=SCORE_SCALE,
         )
 
     async def save(self, request: Request) -> Response:
@@ -93,6 +103,10 @@ class PlanPages:
             plan = plan_from_form(fields, self._services.pictures.pictures)
         except (ValidationError, ValueError) as error:
             return self._back_with_error(participant, _first_problem(error))
+        stored = await self._services.repository.plans.current(participant.id)
+        if stored is not None:  # the form does not carry the evaluation a next POP starts with
+            evaluation = ActionPlan.model_validate_json(stored.plan_json).evaluation
+            plan = plan.model_copy(update={"evaluation": evaluation})
         await self._services.repository.plans.save(participant.id, coach.id, plan.model_dump_json())
         return _back(participant)
 

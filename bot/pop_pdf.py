@@ -1,5 +1,6 @@
-"""The POP as a printable PDF (handbook 4.3): the template's parts in its order, then what the
-participant chose in her methods, with the pictures of the bank. HTML and CSS, printed by
+"""The POP as a printable PDF (handbook 4.3): the template's parts in its order (a next POP
+starts with the evaluation of the previous one's actions), then what the participant chose in
+her methods, with the pictures of the bank. HTML and CSS, printed by
 WeasyPrint (which needs Debian's Pango); only local picture files are read, never the
 network."""
 
@@ -16,7 +17,15 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from weasyprint import HTML, URLFetcher  # type: ignore[import-untyped]
 
-from bot.action_plan import DOMAINS, PARTICIPATION, PHASES, SECTIONS, ActionPlan
+from bot.action_plan import (
+    DOMAINS,
+    PARTICIPATION,
+    PHASES,
+    SCORE_SCALE,
+    SCORE_WORDS,
+    SECTIONS,
+    ActionPlan,
+)
 from bot.homework import brussels_day
 from images.manifest import Manifest
 
@@ -167,6 +176,8 @@ def pop_html(
         participation=PARTICIPATION,
         domains=DOMAINS,
         sections=SECTIONS,
+        score_scale=SCORE_SCALE,
+        score_words=SCORE_WORDS,
         day=dutch_day,
     )
 

@@ -1,4 +1,5 @@
-"""All SQL about action plans (POPs): the plan of a participant, and the finished ones."""
+"""All SQL about action plans (POPs): the plan of a participant, the finished ones, and the
+next POP that follows an evaluated one (the older plans are kept, newest first)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ class StoredPlan:
     created_at: str
     updated_at: str
     completed_at: str | None
+    previous_plan_id: int | None = None
+    """The plan this one follows (a next POP), or None for a first POP."""
 
 
 class PlanRepository:
@@ -58,6 +61,38 @@ class PlanRepository:
         saved = await self.current(participant_id)
         assert saved is not None and saved.id == plan_id
         return saved
+
+    async def start_next(
+        self, previous_id: int, coach_id: int, plan_json: str
+    ) -> StoredPlan | None:
+        """A next POP after `previous_id`, only while that is still the participant's newest
+        plan: the new plan, or None when the plan was already followed by one (a form sent
+        twice) or is not there."""
+        now = self._now()
+        try:
+            cursor = await self._db.execute(
+                "INSERT INTO action_plans (participant_id, coach_id, plan, created_at,"
+                " updated_at, previous_plan_id)"
+                " SELECT participant_id, ?, ?, ?, ?, id FROM action_plans AS previous"
+                " WHERE id = ? AND id = (SELECT MAX(id) FROM action_plans"
+                " WHERE participant_id = previous.participant_id)",
+                (coach_id, plan_json, now, now, previous_id),
+            )
+        except aiosqlite.IntegrityError:
+            await self._db.rollback()
+            return None
+        await self._db.commit()
+        if cursor.rowcount != 1 or cursor.lastrowid is None:
+            return None
+        return await self.get(cursor.lastrowid)
+
+    async def history(self, participant_id: int) -> list[StoredPlan]:
+        """All the participant's plans, the current one first."""
+        async with self._db.execute(
+            "SELECT * FROM action_plans WHERE participant_id = ? ORDER BY id DESC",
+            (participant_id,),
+        ) as cursor:
+            return [_plan(row) async for row in cursor]
 
     async def complete(self, plan_id: int, done: bool) -> None:
         await self._db.execute(
@@ -113,4 +148,5 @@ def _plan(row: aiosqlite.Row) -> StoredPlan:
         created_at=row["created_at"],
         updated_at=row["updated_at"],
         completed_at=row["completed_at"],
+        previous_plan_id=row["previous_plan_id"],
     )

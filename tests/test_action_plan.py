@@ -1,5 +1,6 @@
-"""The action plan of the handbook's template: its warnings, the VDAB file name, and the
-suggestions a Droompagina gives the coach."""
+"""The action plan of the handbook's template: its warnings, the VDAB file name, the
+suggestions a Droompagina gives the coach, and the next POP that starts from the evaluation of
+the previous one."""
 
 from __future__ import annotations
 
@@ -8,7 +9,16 @@ from datetime import date
 import pytest
 from pydantic import ValidationError
 
-from bot.action_plan import Action, ActionPlan, PlanItem, suggestions
+from bot.action_plan import (
+    Action,
+    ActionPlan,
+    ContactMoment,
+    EvaluatedAction,
+    Evaluation,
+    PlanItem,
+    next_plan,
+    suggestions,
+)
 from bot.conversation import Conversation
 from flows.answers import AnswerKey
 from flows.engine import FlowEngine
@@ -94,3 +104,94 @@ async def test_a_droompagina_suggests_wants_actions_and_development_points(
         ("develop", f"{label(second)}: Eerst vrijwilligerswerk.", second),
         ("actions", "Morgen naar de bank.", first),
     ]
+
+
+EVALUATED_ON = date(2026, 12, 10)
+
+
+def _followed(action: Action, score: int, keep: bool, remark: str = "") -> EvaluatedAction:
+    return EvaluatedAction(
+        what=action.what,
+        kind=action.kind,
+        by_when=action.by_when,
+        score=score,
+        keep=keep,
+        remark=remark,
+    )
+
+
+def test_the_next_pop_copies_the_summary_and_only_the_kept_actions() -> None:
+    previous = ActionPlan(
+        first_name="Fatima",
+        last_name="El Amrani",
+        birth_date=date(1990, 5, 1),
+        organisation="De Schakel",
+        contacts=[ContactMoment(day=date(2026, 3, 2), phase="start")],
+        wants=[PlanItem(text="Werken in een keuken", kind="technisch")],
+        cans=[PlanItem(text="Op tijd komen", kind="generiek")],
+        develop=[PlanItem(text="Nederlands met klanten", kind="generiek")],
+        goal="Hulpkok worden",
+        participation="SEC",
+        actions=[GENERIC, TECHNICAL, Action(what="Meelopen met de kok")],
+    )
+    evaluation = Evaluation(
+        previous_made_on=date(2026, 3, 2),
+        evaluated_on=EVALUATED_ON,
+        actions=[
+            _followed(GENERIC, 5, keep=False, remark="Elke dag op tijd."),
+            _followed(TECHNICAL, 2, keep=True, remark="Nog geen examen."),
+            _followed(previous.actions[2], 0, keep=True),
+        ],
+    )
+    following = next_plan(previous, evaluation)
+    assert (following.first_name, following.last_name) == ("Fatima", "El Amrani")
+    assert following.birth_date == date(1990, 5, 1) and following.organisation == "De Schakel"
+    assert following.wants == previous.wants and following.cans == previous.cans
+    assert following.develop == previous.develop
+    assert (following.goal, following.participation) == ("Hulpkok worden", "SEC")
+    assert following.contacts == [], "the conversations of the new POP are still to come"
+    assert [action.what for action in following.actions] == [
+        "Heftruck leren",
+        "Meelopen met de kok",
+    ]
+    assert following.actions[0].by_when == date(2027, 1, 15), "a date still to come stays"
+    assert following.evaluation == evaluation
+    assert previous.evaluation is None and len(previous.actions) == 3, "the old plan is unchanged"
+
+
+def test_a_kept_action_whose_date_has_passed_asks_for_a_new_date() -> None:
+    late = Action(what="Cv maken", by_when=date(2026, 11, 30), result="Cv klaar", kind="generiek")
+    previous = ActionPlan(actions=[late, TECHNICAL])
+    evaluation = Evaluation(
+        previous_made_on=date(2026, 3, 2),
+        evaluated_on=EVALUATED_ON,
+        actions=[_followed(late, 1, keep=True), _followed(TECHNICAL, 3, keep=True)],
+    )
+    following = next_plan(previous, evaluation)
+    assert following.actions[0].by_when is None
+    assert following.warnings() == ["Actie 1 heeft geen datum (tegen wanneer)."]
+
+
+def test_scores_go_from_0_to_5_and_the_evaluation_must_follow_the_plan() -> None:
+    for score in (-1, 6):
+        with pytest.raises(ValidationError):
+            _followed(GENERIC, score, keep=True)
+    assert _followed(GENERIC, 0, keep=False).score == 0
+    evaluation = Evaluation(
+        previous_made_on=date(2026, 3, 2),
+        evaluated_on=EVALUATED_ON,
+        actions=[_followed(GENERIC, 4, keep=True)],
+    )
+    with pytest.raises(ValueError, match="does not follow"):
+        next_plan(ActionPlan(actions=[GENERIC, TECHNICAL]), evaluation)
+
+
+def test_a_plan_with_its_evaluation_reads_back_from_json() -> None:
+    evaluation = Evaluation(
+        previous_made_on=date(2026, 3, 2),
+        evaluated_on=EVALUATED_ON,
+        actions=[_followed(GENERIC, 4, keep=True, remark="Bijna")],
+    )
+    plan = next_plan(ActionPlan(actions=[GENERIC]), evaluation)
+    assert ActionPlan.model_validate_json(plan.model_dump_json()) == plan
+    assert ActionPlan.model_validate_json('{"goal": "x"}').evaluation is None

@@ -1,16 +1,18 @@
 """The action plan editor in the portal: saving the form, the generic/technical warning
-appearing and clearing, taking over suggestions, finishing, and who may do it."""
+appearing and clearing, taking over suggestions, finishing, who may do it, and a next POP's
+evaluation and the POPs before it."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
+from datetime import date
 from pathlib import Path
 
 import httpx
 import pytest
 
-from bot.action_plan import ActionPlan
+from bot.action_plan import ActionPlan, EvaluatedAction, Evaluation, next_plan
 from bot.conversation import Start
 from bot.services import Services
 from bot.settings import Settings
@@ -154,3 +156,37 @@ async def test_another_coach_cannot_open_or_change_the_plan(portal: Portal) -> N
     assert changed.status_code == 404
     plan = await portal.plan(participant)
     assert plan is not None and plan.goal == ""
+
+
+async def test_a_next_pop_shows_its_evaluation_and_keeps_it_when_saved(portal: Portal) -> None:
+    participant = await portal.sign_in("Anna Peeters")
+    path = f"/coach/deelnemer/{participant}/plan"
+    await portal.post(path, {"first_name": "Fatima", **ACTION})
+    plans = portal.services.repository.plans
+    first = await plans.current(participant)
+    assert first is not None
+    previous = ActionPlan.model_validate_json(first.plan_json)
+    evaluation = Evaluation(
+        previous_made_on=date(2026, 3, 2),
+        evaluated_on=date(2026, 12, 1),
+        actions=[
+            EvaluatedAction(what=ACTION["actions-0-what"], score=3, keep=True, remark="Soms laat")
+        ],
+    )
+    await plans.start_next(
+        first.id, first.coach_id, next_plan(previous, evaluation).model_dump_json()
+    )
+
+    page = await portal.editor(participant)
+    shown = page[page.index("Evaluatie van het vorige POP") :]
+    assert "Elke dag om 8 uur op het werk" in shown and "Soms laat" in shown
+    assert "Gehouden" in shown
+    earlier = page[page.index("Vorige POP's") :]
+    assert f"{path.removesuffix('/plan')}/pop/{first.id}" in earlier
+
+    await portal.post(path, {"first_name": "Fatima", "goal": "Hulpkok worden", **ACTION})
+    plan = await portal.plan(participant)
+    assert plan is not None and plan.goal == "Hulpkok worden"
+    assert plan.evaluation == evaluation, "the form does not carry it, saving keeps it"
+    assert ActionPlan.model_validate_json(first.plan_json) == previous, "the first POP is kept"
+    assert (await plans.get(first.id)) == first

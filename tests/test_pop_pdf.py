@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from bot.action_plan import PHASES, ActionPlan
+from bot.action_plan import PHASES, ActionPlan, EvaluatedAction, Evaluation, next_plan
 from bot.conversation import Conversation
 from bot.export import describe_participant
 from bot.pop_pdf import SHORT_KINDS, pop_pdf
@@ -323,6 +323,61 @@ async def test_an_empty_plan_still_prints(pictures: Manifest, tmp_path: Path) ->
     assert "De deelnemer heeft nog geen methode gedaan." in flat
     assert TICK not in flat
     assert "image" not in _run("pdfimages", "-list", str(printed.path))
+
+
+def _second_pop() -> ActionPlan:
+    """The POP after PLAN: the exam kept (2 of 5), the language lessons done and dropped,
+    following the cook kept without a remark."""
+    first, second, third = PLAN.actions
+    followed = [
+        (first, 2, True, "Examen uitgesteld: eerst meer oefenen."),
+        (second, 5, False, "Certificaat behaald in mei."),
+        (third, 0, True, ""),
+    ]
+    evaluation = Evaluation(
+        previous_made_on=MADE_ON,
+        evaluated_on=date(2027, 3, 1),
+        actions=[
+            EvaluatedAction(
+                what=a.what, kind=a.kind, by_when=a.by_when, score=score, keep=keep, remark=remark
+            )
+            for a, score, keep, remark in followed
+        ],
+    )
+    return next_plan(PLAN, evaluation)
+
+
+async def test_the_first_pop_has_no_evaluation(printed: Printed) -> None:
+    assert "Evaluatie" not in printed.flat and "Stand van zaken" not in printed.flat
+
+
+async def test_a_second_pop_starts_with_the_evaluation_of_the_first(
+    pictures: Manifest, tmp_path: Path
+) -> None:
+    printed = Printed(pop_pdf(_second_pop(), pictures, None, made_on=date(2027, 3, 1)), tmp_path)
+    flat = printed.flat
+    head = "Ateliers Mosaïque vzw Persoonlijk ontwikkelingsplan (POP) Zoë Van den Bërg-Léonard"
+    assert flat.startswith(f"{head} Opgemaakt op 01/03/2027 Evaluatie van het vorige POP")
+    assert flat.index("Evaluatie van het vorige POP") < flat.index("Persoonsgegevens")
+    assert "POP van 02/03/2026, geëvalueerd op 01/03/2027." in flat
+    assert "0 = er is niets gebeurd" in flat and "5 = de actie is helemaal af" in flat
+    for header in ("Wat precies", "Stand van zaken (0–5)", "Opnieuw in dit POP", "Opmerking"):
+        assert header in flat.split("Persoonsgegevens")[0], header
+    rows = [
+        ("Theorie-examen", {"1", "2", "Ja", "Examen"}),
+        ("Elke", {"2", "5", "Nee", "Certificaat"}),
+        ("Meelopen", {"3", "0", "Ja"}),
+    ]
+    for first, expected in rows:
+        word = next(w for w in printed.words if w.text == first)  # the first: the evaluation
+        line = {w.text for w in printed.line(word)}
+        assert expected <= line, (first, line)
+    assert "Examen uitgesteld: eerst meer oefenen." in flat
+    # The action plan holds the kept actions only, the dropped one not.
+    plan_part = flat[flat.index("Actieplan") : flat.index("Wat de deelnemer koos")]
+    assert "Theorie-examen oefenen" in plan_part and "Meelopen met de kok" in plan_part
+    assert "Elke week taalles volgen" not in plan_part
+    assert "Zoë" in flat.split("Persoonsgegevens")[1], "her personal data is copied"
 
 
 @pytest.mark.parametrize(
