@@ -43,7 +43,7 @@ from storage.repository import Participant, Repository
 
 CheckInAnswer = Literal["gelukt", "een_beetje", "nog_niet", "hulp"]
 CHECKIN_WORDS: Mapping[CheckInAnswer, str] = {
-    "gelukt": "😀 gelukt",
+    "gelukt": "😀 gaat goed",
     "een_beetje": "🙂 een beetje",
     "nog_niet": "😕 nog niet",
     "hulp": "🆘 vroeg om hulp",
@@ -68,11 +68,13 @@ CheckIns = Callable[[int], Awaitable[Mapping[int, Sequence[CheckIn]]]]
 
 async def checkins_for(repository: Repository, plan_id: int) -> dict[int, list[CheckIn]]:
     """What the participant answered to the check-ins on each action of the plan, by the
-    action's index, oldest first. The bot asks them (outbox kind 'action_check_in', with the
-    plan and the action's index, migration 007), but no table keeps her answers yet: until
-    one does, there are none."""
-    del repository, plan_id
-    return {}
+    action's index, oldest first (bot.action_check_ins keeps them)."""
+    found: dict[int, list[CheckIn]] = {}
+    for check_in in await repository.check_ins.of_plan(plan_id):
+        found.setdefault(check_in.action_index, []).append(
+            CheckIn(check_in.answered_at, check_in.answer)
+        )
+    return found
 
 
 class EvaluationError(ValueError):

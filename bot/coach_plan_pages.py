@@ -90,6 +90,7 @@ class PlanPages:
             history=history[1:],
             score_words=SCORE_WORDS,
             score_scale=SCORE_SCALE,
+            check_ins=await self._services.action_check_ins.for_portal(stored) if stored else None,
         )
 
     async def save(self, request: Request) -> Response:
@@ -151,6 +152,7 @@ class PlanPages:
         if isinstance(stored, Response):
             return stored
         plans = self._services.repository.plans
+        await self._services.action_check_ins.schedule(participant, stored)
         await plans.queue_for_participant(stored.id, participant.id)
         return _back(participant, verstuurd="1")
 

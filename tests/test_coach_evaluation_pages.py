@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import subprocess
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -15,9 +16,11 @@ import pytest
 
 from bot import coach_evaluation_pages
 from bot.coach_evaluation_pages import CheckIn
+from bot.homework import BRUSSELS
 from bot.services import Services
 from bot.settings import Settings
 from bot.web_channel import WebChannel
+from flows.conversation_types import Tap
 from storage.repository import Repository
 from tests.test_coach_plan_pages import BASE, Portal
 from tests.test_coach_portal import PortalPage
@@ -300,3 +303,25 @@ def pdf_text(data: bytes, path: Path) -> str:
         ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True
     )
     return done.stdout
+
+
+async def test_her_real_check_in_answers_stand_beside_their_action(portal: Portal) -> None:
+    participant = await first_pop(portal)
+    await portal.post(f"/coach/deelnemer/{participant}/plan/sturen", {})
+    repository = portal.services.repository
+    stored = await repository.plans.current(participant)
+    who = await repository.participant_by_id(participant)
+    assert stored is not None and who is not None
+    for answer in ("nog_niet", "hulp"):  # two check-ins on the second action, both due now
+        asked = await repository.outbox.schedule(
+            participant, "action_check_in", datetime.now(UTC), plan_id=stored.id, action_index=1
+        )
+        tap = Tap("m", f"actie:{asked}:{answer}")
+        await portal.services.conversation.handle("telegram", who.external_id, tap)
+
+    page = await portal.client.get(f"/coach/deelnemer/{participant}/volgende-pop")
+    first, second = page.text.split("Actie 2: Heftruckattest halen")
+    today = datetime.now(UTC).astimezone(BRUSSELS).strftime("%d/%m/%Y")
+    assert "Check-ins van" not in first.split("Actie 1:")[1]
+    assert f"{today}: 😕 nog niet" in second and f"{today}: 🆘 vroeg om hulp" in second
+    assert second.index("nog niet") < second.index("vroeg om hulp"), "the oldest first"

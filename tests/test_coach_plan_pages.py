@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -190,3 +190,40 @@ async def test_a_next_pop_shows_its_evaluation_and_keeps_it_when_saved(portal: P
     assert plan.evaluation == evaluation, "the form does not carry it, saving keeps it"
     assert ActionPlan.model_validate_json(first.plan_json) == previous, "the first POP is kept"
     assert (await plans.get(first.id)) == first
+
+
+async def test_sending_plans_the_check_ins_once_and_each_action_shows_them(portal: Portal) -> None:
+    participant = await portal.sign_in("Anna Peeters")
+    base = f"/coach/deelnemer/{participant}/plan"
+    soon = (date.today() + timedelta(days=20)).isoformat()
+    await portal.post(base, {**ACTION, "actions-0-by_when": soon, "actions-1-what": "Fietsen"})
+    await portal.post(f"{base}/sturen", {})
+    await portal.post(f"{base}/sturen", {})  # sent again: the same check-ins, not twice as many
+    repository = portal.services.repository
+    stored = await repository.plans.current(participant)
+    assert stored is not None
+    planned = await repository.check_ins.planned(stored.id)
+    assert [m.action_index for m in planned] == [0, 0], "halfway and on its date; none undated"
+    page = await portal.editor(participant)
+    first, second = page.split('<p class="action-title">Actie 2</p>', 1)
+    assert first.count("Gepland: ") == 2 and "17:00" in first and "Gepland" not in second
+
+    # She asks for help on a check-in that is due; her coach has no Telegram.
+    asked = await repository.outbox.schedule(
+        participant, "action_check_in", datetime.now(UTC), plan_id=stored.id, action_index=0
+    )
+    who = await repository.participant_by_id(participant)
+    assert who is not None
+    conversation = portal.services.conversation
+    said = await conversation.handle("telegram", who.external_id, Tap("m", f"actie:{asked}:hulp"))
+    assert said[0].text == "Ik laat het je coach meteen weten. 🤝"
+    page = await portal.editor(participant)
+    start = page.index('class="help-requests"')
+    alert = page[start : page.index("</section>", start)]
+    assert f"🆘 Deelnemer {participant} vraagt om hulp" in alert
+    assert "Actie 1: Elke dag om 8 uur op het werk" in alert
+    assert "Niet in Telegram gemeld" in alert
+    first, second = page.split('<p class="action-title">Actie 2</p>', 1)
+    first = first.split('<p class="action-title">Actie 1</p>', 1)[1]
+    assert '<li class="help">' in first and "🆘 vraagt om hulp" in first
+    assert "vraagt om hulp" not in second
