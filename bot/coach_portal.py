@@ -20,6 +20,7 @@ from starlette.responses import (
 )
 from starlette.routing import Route
 
+from bot.coach_aftercare_pages import AftercarePages
 from bot.coach_rating_pages import RatingPages, judgement
 from bot.export import describe_participant
 from bot.homework import HomeworkError, dutch_date
@@ -70,6 +71,7 @@ class CoachPortal:
                 self.voice,
             ),
             *RatingPages(self._services, self).routes(),
+            *AftercarePages(self._services, self).routes(),
         ]
 
     # ----- signing in and out ----------------------------------------------------------------

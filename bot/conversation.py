@@ -14,13 +14,16 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.action_check_ins import ActionCheckIns
 from bot.action_plan import ActionPlan
+from bot.aftercare import Aftercare
+from bot.asked_by_the_bot import AskedByTheBot
 from bot.coaching import JOIN_CODE, looks_like_join_code, normal_code
 from bot.homework import LATER_SAID, QUIET_SAID, HomeworkService
 from bot.method_menu import menu_reply
 from bot.my_plan import MY_PLAN_ACTION, my_plan
 from bot.plan_message import plan_reply
-from bot.small_steps import FINISH_FIRST, SmallSteps
+from bot.small_steps import FINISH_FIRST, AfterHook, SmallSteps
 from bot.trajectories import Trajectory, suggested_method
 from flows.answers import AnswerKey, Answers, PicturesAnswer, VoiceAnswer
 from flows.conversation_types import Button, Event, Reply, Resume, Tap, TextIn, VoiceIn
@@ -95,14 +98,27 @@ class Conversation:
         homework: HomeworkService | None = None,
         trajectories: Mapping[str, Trajectory] | None = None,
         small_steps: SmallSteps | None = None,
+        *,
+        action_check_ins: ActionCheckIns | None = None,
+        aftercare: Aftercare | None = None,
+        after_hooks: Mapping[str, AfterHook] | None = None,
     ) -> None:
         self._repository = repository
         self._engines = dict(engines)
         self._data_dir = data_dir
         self._homework = homework
         self._trajectories = dict(trajectories or {})
-        self._small_steps = small_steps
-        self._after_hooks = small_steps.after_hooks() if small_steps is not None else {}
+        asking: list[SmallSteps | ActionCheckIns | Aftercare | None] = [
+            small_steps,
+            action_check_ins,
+            aftercare,
+        ]
+        self._asked_by_the_bot: list[AskedByTheBot] = [a for a in asking if a is not None]
+        self._after_hooks = {
+            **(small_steps.after_hooks() if small_steps is not None else {}),
+            **(aftercare.after_hooks() if aftercare is not None else {}),
+            **(after_hooks or {}),
+        }
         self._lock = asyncio.Lock()
 
     async def handle(self, channel: str, external_id: str, incoming: Incoming) -> list[Reply]:
@@ -130,13 +146,9 @@ class Conversation:
                 if run is None:
                     return [*shown, await self._menu(participant, MENU_AGAIN)]
                 return shown + await self._in_run(participant, run, Resume())
-            elif (
-                isinstance(incoming, Tap)
-                and incoming.scope == MENU_SCOPE
-                and self._small_steps is not None
-                and self._small_steps.is_check_answer(incoming.action)
-            ):
-                return await self._check_answer(participant, incoming.action)
+            elif asker := self._asker(incoming):
+                assert isinstance(incoming, Tap)
+                return await self._answer_to_the_bot(participant, asker, incoming.action)
             elif isinstance(incoming, Tap) and incoming.scope == SWITCH_SCOPE:
                 answer, _, code = incoming.action.partition(":")
                 if answer == "yes" and code:
@@ -165,7 +177,7 @@ class Conversation:
                     *await self._last_result(participant),
                     *await self._sent_plan(participant),
                     *await self._open_homework(participant),
-                    *await self._open_checks(participant),
+                    *[reply for a in self._asked_by_the_bot for reply in await a.open(participant)],
                     await self._menu(participant, MENU_QUESTION),
                 ]
             engine = self._engines[run.flow_id]
@@ -190,11 +202,6 @@ class Conversation:
         leave her stuck): then she is back at the menu and the old run stays stored."""
         run = await self._repository.open_run(participant.id)
         return run if run is not None and run.flow_id in self._engines else None
-
-    async def _open_checks(self, participant: Participant) -> list[Reply]:
-        if self._small_steps is None:
-            return []
-        return await self._small_steps.open_checks(participant)
 
     async def _open_homework(self, participant: Participant) -> list[Reply]:
         return await self._homework.open_homework(participant) if self._homework else []
@@ -319,20 +326,28 @@ class Conversation:
             ]
         return [*after.replies, await self._menu(participant, MENU_AGAIN)]
 
-    async def _check_answer(self, participant: Participant, action: str) -> list[Reply]:
-        """Her tap on a check-in ("did it work?"): the check-in starts with her answer."""
-        assert self._small_steps is not None
+    def _asker(self, incoming: Incoming) -> AskedByTheBot | None:
+        """Whose question a tap answers, when it answers one the bot asked by itself."""
+        if not (isinstance(incoming, Tap) and incoming.scope == MENU_SCOPE):
+            return None
+        return next((a for a in self._asked_by_the_bot if a.is_answer(incoming.action)), None)
+
+    async def _answer_to_the_bot(
+        self, participant: Participant, asker: AskedByTheBot, action: str
+    ) -> list[Reply]:
+        """Her tap on a question the bot asked by itself: a flow that starts with her answer
+        (not in the middle of another method), or a word of thanks; then back where she was."""
+        found = await asker.take(participant, action)
         run = await self._open_run(participant)
-        if run is not None:
-            return [Reply(FINISH_FIRST), *await self._in_run(participant, run, Resume())]
-        found = await self._small_steps.check_start(participant, action)
-        if isinstance(found, list):
-            return [
-                *(found or [Reply(HINT_OLD_BUTTON)]),
-                await self._menu(participant, MENU_QUESTION),
-            ]
-        flow_id, given = found
-        return await self._start_run(participant, self._engines[flow_id], given)
+        if isinstance(found, tuple):
+            if run is not None:
+                return [Reply(FINISH_FIRST), *await self._in_run(participant, run, Resume())]
+            flow_id, given = found
+            return await self._start_run(participant, self._engines[flow_id], given)
+        said = found or [Reply(HINT_OLD_BUTTON)]
+        if run is None:
+            return [*said, await self._menu(participant, MENU_AGAIN)]
+        return said + await self._in_run(participant, run, Resume())
 
     async def _earlier(
         self, participant: Participant, engine: FlowEngine

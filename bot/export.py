@@ -87,6 +87,16 @@ async def describe_participant(
         "runs": runs,
         "trajectory": participant.trajectory,
         "coach_ratings": await _coach_ratings(repository, engines, participant),
+        "action_check_ins": [
+            {
+                "plan": check_in.plan_id,
+                "action": check_in.action_index,
+                "answer": check_in.answer,
+                "answered_at": check_in.answered_at,
+            }
+            for plan in await repository.plans.history(participant.id)
+            for check_in in await repository.check_ins.of_plan(plan.id)
+        ],
     }
 
 

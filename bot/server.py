@@ -67,6 +67,8 @@ async def _telegram(services: Services) -> AsyncIterator[None]:
             TelegramChannel(services),
             application.bot,
             small_steps=services.small_steps,
+            action_check_ins=services.action_check_ins,
+            aftercare=services.aftercare,
         )
         sending = asyncio.create_task(outbox.run())
         try:

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
+from bot.action_check_ins import ActionCheckIns
+from bot.aftercare import AFTERCARE_HOOKS, Aftercare
 from bot.coaching import Coaching
 from bot.conversation import Conversation
 from bot.homework import HomeworkService
@@ -37,6 +39,10 @@ class Services:
     trajectories: dict[str, Trajectory]
     """The trajectories a coach can choose (flows/trajectories.yml), by id."""
     small_steps: SmallSteps
+    action_check_ins: ActionCheckIns
+    """The check-ins on the actions of a plan her coach sent her."""
+    aftercare: Aftercare
+    """The question three months after the last contact."""
 
     @classmethod
     async def open(cls, settings: Settings, clock: Clock = utc_now) -> Services:
@@ -48,9 +54,10 @@ class Services:
             own = load_flows(pictures, IMAGE_HOOKS.keys(), settings.flows_dir)
             flows |= {flow.id: flow for flow in own}
         unknown = {flow.id: flow.after for flow in flows.values() if flow.after}
-        unknown = {flow_id: after for flow_id, after in unknown.items() if after not in AFTER_HOOKS}
+        hooks = AFTER_HOOKS | AFTERCARE_HOOKS
+        unknown = {flow_id: after for flow_id, after in unknown.items() if after not in hooks}
         if unknown:
-            known = ", ".join(sorted(AFTER_HOOKS))
+            known = ", ".join(sorted(hooks))
             raise FlowError(f"unknown after-hooks {unknown} (known: {known})")
         engines = {flow_id: FlowEngine(flow, pictures) for flow_id, flow in flows.items()}
         trajectories = load_trajectories(TRAJECTORIES_FILE, engines.keys())
@@ -60,8 +67,17 @@ class Services:
         await asyncio.to_thread(renderer.prune, CACHE_UNUSED_FOR)
         homework = HomeworkService(repository, engines, clock)
         small_steps = SmallSteps(repository, engines, clock)
+        action_check_ins = ActionCheckIns(repository, clock, settings.web_url)
+        aftercare = Aftercare(repository, engines, clock)
         conversation = Conversation(
-            repository, engines, data_dir, homework, trajectories, small_steps
+            repository,
+            engines,
+            data_dir,
+            homework,
+            trajectories,
+            small_steps,
+            action_check_ins=action_check_ins,
+            aftercare=aftercare,
         )
         coaching = Coaching(repository, settings.web_url, clock)
         return cls(
@@ -75,6 +91,8 @@ class Services:
             homework,
             trajectories,
             small_steps,
+            action_check_ins=action_check_ins,
+            aftercare=aftercare,
         )
 
     async def close(self) -> None:

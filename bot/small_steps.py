@@ -132,7 +132,7 @@ class SmallSteps:
         assert hooks.keys() == AFTER_HOOKS
         return hooks
 
-    async def open_checks(self, participant: Participant) -> list[Reply]:
+    async def open(self, participant: Participant) -> list[Reply]:
         """The check-ins due now and not answered yet (the web chat shows them above its
         menu; on Telegram they come as messages)."""
         now = stored_time(self._clock())
@@ -144,10 +144,10 @@ class SmallSteps:
         asked = [await self.check_message(participant, run_id) for run_id in sorted(due)]
         return [reply for reply in asked if reply is not None]
 
-    def is_check_answer(self, action: str) -> bool:
+    def is_answer(self, action: str) -> bool:
         return CHECK_ACTION.fullmatch(action) is not None
 
-    async def check_start(
+    async def take(
         self, participant: Participant, action: str
     ) -> tuple[str, Answers] | list[Reply]:
         """Her tap on a check-in button: the check-in flow to start with her answer, or a

@@ -50,7 +50,7 @@ from datetime import datetime, timedelta
 
 import httpx
 from pydantic import ValidationError
-from telegram import Bot
+from telegram import Bot, LinkPreviewOptions
 from telegram.error import (
     BadRequest,
     Forbidden,
@@ -61,12 +61,15 @@ from telegram.error import (
     TimedOut,
 )
 
+from bot.action_check_ins import ActionCheckIns
 from bot.action_plan import ActionPlan
+from bot.aftercare import Aftercare
 from bot.homework import HomeworkService, allowed_moment
 from bot.plan_message import plan_reply
 from bot.small_steps import SmallSteps
 from bot.telegram_channel import CHANNEL, TelegramChannel
 from flows.conversation_types import Reply
+from storage.check_in_repository import StoredCheckIn
 from storage.outbox_repository import FailureKind, OutgoingMessage
 from storage.records import stored_time
 from storage.repository import Participant, Repository
@@ -164,10 +167,14 @@ class OutboxSender:
         concurrency: int = CONCURRENCY,
         pace: Pace | None = None,
         small_steps: SmallSteps | None = None,
+        action_check_ins: ActionCheckIns | None = None,
+        aftercare: Aftercare | None = None,
     ) -> None:
         self._repository = repository
         self._homework = homework
         self._small_steps = small_steps
+        self._aftercare = aftercare
+        self._check_ins = action_check_ins or ActionCheckIns(repository)
         self._channel = channel
         self._bot = bot
         self._concurrency = concurrency
@@ -177,6 +184,8 @@ class OutboxSender:
         """Send every message that is due now; returns how many went out."""
         if self._homework.quiet_now():  # what fell due before 21:00 waits for the morning
             return 0
+        if self._aftercare is not None:
+            await self._aftercare.plan_due()
         abandoned = await self._repository.outbox.mark_abandoned(ABANDONED_AFTER)
         if abandoned:
             log.warning("%d outbox messages were claimed and never finished: unknown", abandoned)
@@ -278,6 +287,12 @@ class OutboxSender:
             if self._small_steps is None or message.run_id is None:
                 return None
             return await self._small_steps.check_message(participant, message.run_id)
+        if message.kind == "aftercare":
+            if self._aftercare is None:
+                return None
+            return await self._aftercare.message(participant, message.id)
+        if message.kind == "action_check_in":
+            return await self._check_ins.message(participant, message)
         if message.kind == "action_plan":
             stored = (
                 await self._repository.plans.get(message.plan_id)
@@ -300,10 +315,94 @@ class OutboxSender:
         return await self._homework.message(message)
 
     async def run(self, every: float = CHECK_EVERY_SECONDS) -> None:
-        """Check the outbox until cancelled."""
+        """Check the outbox until cancelled; an alert to a coach goes out as soon as it is
+        stored (and at every check, so that one stored before a crash goes out too)."""
+        alerts = asyncio.create_task(self._alert_loop(every))
+        try:
+            while True:
+                try:
+                    await self.send_due()
+                except Exception:
+                    log.exception("the outbox check failed; trying again later")
+                await asyncio.sleep(every)
+        finally:
+            alerts.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await alerts
+
+    # ----- alerts to coaches: her 🆘 on a check-in -------------------------------------------
+
+    async def send_alerts(self) -> int:
+        """Tell coaches in Telegram who asks for help: each alert claimed just before it is
+        sent, so none goes twice; at night without a sound. Returns how many went out."""
+        check_ins = self._repository.check_ins
+        abandoned = await check_ins.mark_abandoned_alerts(ABANDONED_AFTER)
+        if abandoned:
+            log.warning("%d coach alerts were claimed and never finished: unknown", abandoned)
+        sent = 0
+        while claimed := await check_ins.claim_alerts():
+            for alert in claimed:
+                sent += await self._send_alert(alert)
+        return sent
+
+    async def _send_alert(self, alert: StoredCheckIn) -> int:
+        check_ins = self._repository.check_ins
+        try:
+            ready = await self._check_ins.coach_alert(alert)
+        except asyncio.CancelledError:
+            with contextlib.suppress(Exception):
+                await check_ins.alert_release(alert.id)  # it never left: waiting again
+            raise
+        except Exception as error:
+            await self._alert_failed(alert, error)
+            return 0
+        if ready is None:
+            log.info("coach alert %s not sent: nobody to tell in Telegram", alert.id)
+            await check_ins.alert_given_up(alert.id, "skipped", tried=False)
+            return 0
+        chat_id, text = ready
+        try:
+            await self._bot.send_message(
+                chat_id,
+                text,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+                disable_notification=self._homework.quiet_now(),
+            )
+        except asyncio.CancelledError:  # stopped while sending: it may have arrived
+            with contextlib.suppress(Exception):
+                await check_ins.alert_given_up(alert.id, "unknown")
+            raise
+        except Exception as error:
+            await self._alert_failed(alert, error)
+            return 0
+        await check_ins.alert_sent(alert.id)
+        return 1
+
+    async def _alert_failed(self, alert: StoredCheckIn, error: Exception) -> None:
+        """As for a message: again later when Telegram surely did not get it, else given up.
+        Only the kind of failure is logged: the error may quote what the alert says."""
+        failure, wait = failure_of(error)
+        tries = alert.alert_attempts + 1
+        check_ins = self._repository.check_ins
+        if failure in TRIED_AGAIN and tries <= len(RETRY_AFTER):
+            claimed = datetime.fromisoformat(alert.alert_claimed_at or alert.answered_at)
+            await check_ins.alert_retry_later(
+                alert.id, claimed + max(RETRY_AFTER[tries - 1], wait), failure
+            )
+        else:
+            await check_ins.alert_given_up(alert.id, failure)
+        log.warning(
+            "coach alert %s: try %d failed (%s, %s)", alert.id, tries, failure, type(error).__name__
+        )
+
+    async def _alert_loop(self, every: float) -> None:
+        """Send the alerts when one is stored, and at least every `every` seconds."""
+        waiting = self._repository.check_ins.alert_waiting
         while True:
+            waiting.clear()
             try:
-                await self.send_due()
+                await self.send_alerts()
             except Exception:
-                log.exception("the outbox check failed; trying again later")
-            await asyncio.sleep(every)
+                log.exception("sending alerts to coaches failed; trying again later")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(waiting.wait(), every)

@@ -34,6 +34,8 @@ class Participant:
     """What her coach calls her; participants are never asked their name."""
     reminders_off_at: str | None = None
     """When she said she wants no more reminders."""
+    aftercare_off_at: str | None = None
+    """When her coach switched aftercare off."""
     trajectory: str | None = None
     """The trajectory her coach chose (an id of `bot.trajectories`); None: free."""
 
@@ -49,5 +51,6 @@ def participant_from_row(row: aiosqlite.Row) -> Participant:
         coach_id=row["coach_id"],
         display_name=row["display_name"],
         reminders_off_at=row["reminders_off_at"],
+        aftercare_off_at=row["aftercare_off_at"],
         trajectory=row["trajectory"],
     )

@@ -15,6 +15,8 @@ import aiosqlite
 
 from flows.answers import ANSWER_ADAPTER, Answer, AnswerKey, Answers
 from flows.state import RunState
+from storage.aftercare_repository import AftercareRepository
+from storage.check_in_repository import CheckInRepository
 from storage.coach_repository import CoachRepository
 from storage.database import open_database
 from storage.homework_repository import HomeworkRepository
@@ -78,6 +80,8 @@ class Repository:
     def __init__(self, db: aiosqlite.Connection, clock: Clock = utc_now) -> None:
         self._db = db
         self._clock = clock
+        self.check_ins = CheckInRepository(db, clock)
+        """Her answers to the check-ins on her plan's actions, and the alerts to coaches."""
         self.coaches = CoachRepository(db, clock)
         """Coaches and who joined them: the same database and clock."""
         self.homework = HomeworkRepository(db, clock)
@@ -87,6 +91,7 @@ class Repository:
         self.plans = PlanRepository(db, clock)
         """Action plans (POPs)."""
         self.ratings = RatingRepository(db, clock)
+        self.aftercare = AftercareRepository(db, clock)
         """The coach's own ratings beside the participant's (flows with coach_rating)."""
 
     @classmethod

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -198,3 +199,22 @@ async def test_the_export_holds_her_trajectory_and_her_coachs_ratings(
     assert after["coach_ratings"] == {
         "ladder": {"comp_stress": {"option": "s2", "label": "2️⃣ Een beetje"}}
     }
+
+
+async def test_the_export_holds_her_answers_about_her_plans_actions(
+    repository: Repository, engines: dict[str, FlowEngine], pictures: Manifest
+) -> None:
+    participant = await repository.record_consent("telegram", "1", True)
+    coach = await repository.coaches.add("Sara", "SARA23", "SARATELEG2")
+    plan = await repository.plans.save(participant.id, coach.id, "{}")
+    due = datetime(2026, 3, 2, 16, 0, tzinfo=UTC)
+    message_id = await repository.outbox.schedule(
+        participant.id, "action_check_in", due, plan_id=plan.id, action_index=1
+    )
+    (message,) = [m for m in await repository.outbox.of_participant(participant.id)]
+    assert message.id == message_id
+    await repository.check_ins.record(message, "een_beetje")
+    export = await export_participant(repository, engines, pictures, "telegram", "1")
+    assert export is not None
+    ((check_in),) = export["action_check_ins"]
+    assert (check_in["plan"], check_in["action"], check_in["answer"]) == (plan.id, 1, "een_beetje")

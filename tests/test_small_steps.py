@@ -80,11 +80,11 @@ async def test_only_her_own_finished_step_can_be_checked(services: Services) -> 
     steps: SmallSteps = services.small_steps
     mine, run = await step_done(services.repository, "7")
     other, _ = await step_done(services.repository, "8")
-    assert await steps.check_start(other, f"check:{run.id}:ja") == [], "not her step"
-    assert await steps.check_start(mine, "check:999:ja") == []
-    assert not steps.is_check_answer(f"check:{run.id}:misschien")
-    assert not steps.is_check_answer(f"check:{run.id}:ja:extra")
-    started = await steps.check_start(mine, f"check:{run.id}:beetje")
+    assert await steps.take(other, f"check:{run.id}:ja") == [], "not her step"
+    assert await steps.take(mine, "check:999:ja") == []
+    assert not steps.is_answer(f"check:{run.id}:misschien")
+    assert not steps.is_answer(f"check:{run.id}:ja:extra")
+    started = await steps.take(mine, f"check:{run.id}:beetje")
     assert isinstance(started, tuple) and started[0] == "mini_pop_check"
     assert started[1][AnswerKey(step="step")].model_dump()["text"] == "Ik bel één bedrijf"
 
@@ -93,14 +93,14 @@ async def test_a_check_in_is_asked_until_it_is_answered(services: Services) -> N
     steps, repository = services.small_steps, services.repository
     participant, run = await step_done(repository)
     assert await steps.check_message(participant, run.id) is not None
-    started = await steps.check_start(participant, f"check:{run.id}:ja")
+    started = await steps.take(participant, f"check:{run.id}:ja")
     assert isinstance(started, tuple)
     flow_id, given = started
     answered = services.engines[flow_id].start(given=given)
     check = await repository.start_run(participant.id, flow_id, answered.state)
     await repository.save_run(check, answered.state, answered.writes)
     assert await steps.check_message(participant, run.id) is None, "nothing more to ask"
-    again = await steps.check_start(participant, f"check:{run.id}:ja")
+    again = await steps.take(participant, f"check:{run.id}:ja")
     assert again == [Reply(ALREADY_ANSWERED)]
 
 
@@ -112,7 +112,7 @@ async def test_the_web_chat_shows_a_due_check_in_above_its_menu(
     run = await services.repository.start_run(participant.id, "mini_pop", done)
     await services.repository.save_run(run, done, list(STEP.items()))
     await services.small_steps.plan_check(participant, run, STEP)
-    assert await services.small_steps.open_checks(participant) == [], "not yet due"
+    assert await services.small_steps.open(participant) == [], "not yet due"
     clock.now = brussels(2026, 3, 3, 17, 1)
     shown = await services.conversation.current("web", "ABC123")
     asked = [reply for reply in shown if reply.text.endswith("Is het gelukt?")]
