@@ -11,7 +11,6 @@ it at once instead of at its next round.
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -19,6 +18,7 @@ from typing import Literal, TypeVar
 
 import aiosqlite
 
+from storage.locked import retry_locked, write_committed
 from storage.outbox_repository import (
     MAYBE_DELIVERED,
     FailureKind,
@@ -30,8 +30,6 @@ from storage.records import Clock, stored_time
 
 CheckInAnswer = Literal["gelukt", "een_beetje", "nog_niet", "hulp"]
 CHECK_IN_KIND = "action_check_in"
-LOCKED_TRIES = 50
-LOCKED_PAUSE_SECONDS = 0.02
 T = TypeVar("T")
 
 
@@ -253,21 +251,10 @@ class CheckInRepository:
         return cursor.rowcount
 
     async def _write(self, sql: str, parameters: tuple[object, ...]) -> None:
-        await self._retry_locked(lambda: self._db.execute(sql, parameters))
-        await self._db.commit()
+        await write_committed(self._db, sql, parameters)
 
     async def _retry_locked(self, write: Callable[[], Awaitable[T]]) -> T:
-        """A write that found the database locked by another process wrote nothing: end the
-        stale read that may hold it up, wait a moment, try again (as the outbox does)."""
-        for _ in range(LOCKED_TRIES - 1):
-            try:
-                return await write()
-            except sqlite3.OperationalError as error:
-                if "locked" not in str(error):
-                    raise
-            await self._db.commit()
-            await asyncio.sleep(LOCKED_PAUSE_SECONDS)
-        return await write()
+        return await retry_locked(self._db, write)
 
 
 def _check_in(row: aiosqlite.Row) -> StoredCheckIn:

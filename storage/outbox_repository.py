@@ -4,16 +4,11 @@ is sent and then marked sent, moved on to be tried again, or given up with the k
 A message is claimed by one atomic UPDATE, so two senders (or a sender after a restart) never
 both get it; only the sender that knows Telegram did not receive it ever unclaims it.
 
-Several senders share the connection with the conversations, so a write may find that a read
-of another coroutine still holds an old snapshot while another process (a second sender, a
-`popbot` command) wrote meanwhile: SQLite then says "database is locked" at once. Such a write
-wrote nothing, so it ends that stale read transaction and tries again (`_retry_locked`).
+Writes that find the database locked by another process are tried again (storage.locked).
 """
 
 from __future__ import annotations
 
-import asyncio
-import sqlite3
 from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -21,6 +16,7 @@ from typing import Literal, TypeVar
 
 import aiosqlite
 
+from storage.locked import retry_locked, write_committed
 from storage.records import Clock, stored_time
 
 MessageKind = Literal[
@@ -45,8 +41,6 @@ FailureKind = Literal[
 ]
 MessageState = Literal["waiting", "sending", "sent", "failed", "unknown"]
 MAYBE_DELIVERED: frozenset[FailureKind] = frozenset({"no_answer", "unknown"})
-LOCKED_TRIES = 50
-LOCKED_PAUSE_SECONDS = 0.02
 T = TypeVar("T")
 
 
@@ -205,20 +199,10 @@ class OutboxRepository:
         return counts
 
     async def _write(self, sql: str, parameters: tuple[object, ...]) -> None:
-        await self._retry_locked(lambda: self._db.execute(sql, parameters))
-        await self._db.commit()
+        await write_committed(self._db, sql, parameters)
 
     async def _retry_locked(self, write: Callable[[], Awaitable[T]]) -> T:
-        for _ in range(LOCKED_TRIES - 1):
-            try:
-                return await write()
-            except sqlite3.OperationalError as error:
-                if "locked" not in str(error):
-                    raise
-            # Nothing was written (a write would hold the lock): end the stale read, wait.
-            await self._db.commit()
-            await asyncio.sleep(LOCKED_PAUSE_SECONDS)
-        return await write()
+        return await retry_locked(self._db, write)
 
 
 def message_from_row(row: aiosqlite.Row) -> OutgoingMessage:
