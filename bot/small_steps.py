@@ -34,8 +34,11 @@ CHECK_AT = time(17, 0)
 LATER_THIS_WEEK = 3
 """'Later this week': the check-in comes after this many days (at most on Sunday)."""
 CHECK_SCOPE = "m"
-CHECK_ACTION = re.compile(r"^check:(?P<run>[0-9]{1,12}):(?P<option>ja|beetje|niet)$")
+CHECK_ACTION = re.compile(r"^check:(?P<run>[0-9]{1,12}):(?P<option>ja|beetje|niet|later)$")
 ANSWERS = (("ja", "😀 Ja"), ("beetje", "🙂 Een beetje"), ("niet", "😕 Nog niet"))
+NOT_NOW = ("later", "⏰ Morgen")
+"""Not now: the check-in comes again tomorrow."""
+LATER_SAID = "Oké, ik vraag het je {day}. ⏰"
 
 PLANNED = "Ik vraag het je {day}. ⏰\nVeel succes! 💪"
 CHECK_QUESTION = "👣 Je kleine stap:\n“{step}”\nIs het gelukt?"
@@ -124,7 +127,8 @@ class SmallSteps:
             return None
         step = self.small_step(await self._repository.answers(planned.id))
         buttons = tuple(Button(f"check:{run_id}:{option}", text) for option, text in ANSWERS)
-        return Reply(CHECK_QUESTION.format(step=step.step), (buttons,), scope=CHECK_SCOPE)
+        later = Button(f"check:{run_id}:{NOT_NOW[0]}", NOT_NOW[1])
+        return Reply(CHECK_QUESTION.format(step=step.step), (buttons, (later,)), scope=CHECK_SCOPE)
 
     def after_hooks(self) -> dict[str, AfterHook]:
         """The after-hooks flow files may name (`after:`), by name (see AFTER_HOOKS)."""
@@ -158,6 +162,12 @@ class SmallSteps:
             return []
         if await self._answered(participant, planned):
             return [Reply(ALREADY_ANSWERED)]
+        if found["option"] == NOT_NOW[0]:
+            tomorrow = self.check_moment("morgen")
+            await self._repository.outbox.schedule(
+                participant.id, CHECK_KIND, tomorrow, run_id=planned.id
+            )
+            return [Reply(LATER_SAID.format(day=self._day_words(tomorrow)))]
         step = self.small_step(await self._repository.answers(planned.id))
         today = self._clock().astimezone(BRUSSELS).date()
         given: Answers = {

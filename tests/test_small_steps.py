@@ -117,11 +117,22 @@ async def test_the_web_chat_shows_a_due_check_in_above_its_menu(
     shown = await services.conversation.current("web", "ABC123")
     asked = [reply for reply in shown if reply.text.endswith("Is het gelukt?")]
     assert len(asked) == 1
-    assert [b.action for b in asked[0].buttons[0]] == [
+    assert [b.action for row in asked[0].buttons for b in row] == [
         f"check:{run.id}:ja",
         f"check:{run.id}:beetje",
         f"check:{run.id}:niet",
+        f"check:{run.id}:later",
     ]
+
+
+async def test_not_now_asks_again_tomorrow_at_five(services: Services, clock: FakeClock) -> None:
+    participant, run = await step_done(services.repository)
+    clock.now = brussels(2026, 3, 3, 17, 5)
+    said = await services.small_steps.take(participant, f"check:{run.id}:later")
+    assert said == [Reply("Oké, ik vraag het je morgen om 17 uur. ⏰")]
+    (again,) = await services.repository.outbox.of_run(run.id)
+    assert again.send_after == "2026-03-04T16:00:00+00:00"
+    assert await services.small_steps.check_message(participant, run.id) is not None
 
 
 async def test_the_check_in_goes_out_on_telegram_by_itself(
