@@ -20,6 +20,13 @@ from bot.aftercare import Aftercare
 from bot.asked_by_the_bot import AskedByTheBot
 from bot.coaching import JOIN_CODE, looks_like_join_code, normal_code
 from bot.homework import LATER_SAID, QUIET_SAID, HomeworkService
+from bot.joining import (
+    SWITCH_SCOPE,
+    UNKNOWN_CODE,
+    answer_to_switch,
+    asks_to_switch,
+    join,
+)
 from bot.method_menu import menu_reply
 from bot.my_plan import MY_PLAN_ACTION, my_plan
 from bot.plan_message import plan_reply
@@ -33,7 +40,6 @@ from storage.repository import Participant, Repository, StoredRun
 
 _SUFFIX = re.compile(r"\.[a-z0-9]{1,5}")
 CONSENT_SCOPE = "c"
-SWITCH_SCOPE = "j"
 MENU_SCOPE = "m"
 RUN_SCOPE_PREFIX = "r"
 
@@ -52,14 +58,6 @@ HINT_MENU = "Tik op een knop om te beginnen. 👇"
 HINT_CONSENT = "Tik eerst op ✅ of ❌. 👇"
 HINT_OLD_BUTTON = "Die knop is oud. Kijk naar de nieuwste vraag. 👇"
 VOICE_FAILED = "Dat bericht kwam niet goed door. Probeer het nog eens. 🙏"
-JOINED = "Je coach is nu {name}. 🤝"
-UNKNOWN_CODE = "Die code ken ik niet. Vraag hem nog eens aan je coach. 🤔"
-SWITCH_QUESTION = (
-    "Je coach is nu {current}.\nWil je naar {new} gaan? 🤝\n{new} ziet dan al je antwoorden."
-)
-SWITCH_YES = "✅ Ja, naar de nieuwe coach"
-SWITCH_NO = "❌ Nee, blijven"
-SWITCH_KEPT = "Oké, je coach blijft dezelfde. 👍"
 
 
 @dataclass(frozen=True)
@@ -129,36 +127,23 @@ class Conversation:
                 return await self._before_consent(channel, external_id, participant, incoming)
             joined: list[Reply] = []
             if isinstance(incoming, Start) and incoming.join_code:
-                joined = await self._join(participant, incoming.join_code)
-                if _asks_to_switch(joined):
+                joined = await join(self._repository, participant, incoming.join_code)
+                if asks_to_switch(joined):
                     return joined
                 incoming = Start()
             elif _is_reminder_choice(incoming) and self._homework is not None:
                 assert isinstance(incoming, Tap)
                 said = await self._reminder_choice(participant, incoming.action)
-                run = await self._open_run(participant)
-                if run is None:
-                    return [*said, await self._menu(participant, MENU_QUESTION)]
-                return said + await self._in_run(participant, run, Resume())
+                return await self._back_where_she_was(participant, said, MENU_QUESTION)
             elif isinstance(incoming, ShowMyPlan) or incoming == Tap(MENU_SCOPE, MY_PLAN_ACTION):
                 shown = await my_plan(self._repository, self._engines, participant)
-                run = await self._open_run(participant)
-                if run is None:
-                    return [*shown, await self._menu(participant, MENU_AGAIN)]
-                return shown + await self._in_run(participant, run, Resume())
+                return await self._back_where_she_was(participant, shown, MENU_AGAIN)
             elif asker := self._asker(incoming):
                 assert isinstance(incoming, Tap)
                 return await self._answer_to_the_bot(participant, asker, incoming.action)
             elif isinstance(incoming, Tap) and incoming.scope == SWITCH_SCOPE:
-                answer, _, code = incoming.action.partition(":")
-                if answer == "yes" and code:
-                    joined = await self._join(participant, code, confirmed=True)
-                else:
-                    joined = [Reply(SWITCH_KEPT)]
-                run = await self._open_run(participant)
-                if run is None:
-                    return [*joined, await self._menu(participant, MENU_QUESTION)]
-                return joined + await self._in_run(participant, run, Resume())
+                joined = await answer_to_switch(self._repository, participant, incoming.action)
+                return await self._back_where_she_was(participant, joined, MENU_QUESTION)
             run = await self._open_run(participant)
             if run is None:
                 return joined + await self._in_menu(participant, incoming)
@@ -242,7 +227,7 @@ class Conversation:
                 participant = await self._repository.record_consent(
                     channel, external_id, given=True
                 )
-                joined = await self._join(participant, join_code) if join_code else []
+                joined = await join(self._repository, participant, join_code) if join_code else []
                 return [
                     Reply(CONSENT_THANKS),
                     *joined,
@@ -256,23 +241,6 @@ class Conversation:
             return [Reply(GREETING), _consent_question(incoming.join_code)]
         return [Reply(HINT_CONSENT), _consent_question()]
 
-    async def _join(
-        self, participant: Participant, join_code: str, *, confirmed: bool = False
-    ) -> list[Reply]:
-        """Join the coach of this code; a code nobody has is passed over. Moving from one
-        coach to another is asked first: the new coach would see all her answers."""
-        code = normal_code(join_code)
-        coach = await self._repository.coaches.by_join_code(code) if code else None
-        if coach is None:
-            return []
-        if participant.coach_id not in (None, coach.id) and not confirmed:
-            current = await self._repository.coaches.by_id(participant.coach_id or 0)
-            buttons = ((Button(f"yes:{code.lower()}", SWITCH_YES), Button("no", SWITCH_NO)),)
-            text = SWITCH_QUESTION.format(current=current.name if current else "?", new=coach.name)
-            return [Reply(text, buttons, scope=SWITCH_SCOPE)]
-        await self._repository.coaches.join(participant.id, coach.id)
-        return [Reply(JOINED.format(name=coach.name))]
-
     # ----- the method menu -----------------------------------------------------------------
 
     async def _in_menu(self, participant: Participant, incoming: Incoming) -> list[Reply]:
@@ -284,8 +252,8 @@ class Conversation:
             homework = await self._open_homework(participant)
             return [Reply(GREETING), *homework, await self._menu(participant, MENU_QUESTION)]
         if isinstance(incoming, TextIn) and looks_like_join_code(incoming.text):
-            joined = await self._join(participant, incoming.text)
-            if _asks_to_switch(joined):
+            joined = await join(self._repository, participant, incoming.text)
+            if asks_to_switch(joined):
                 return joined
             return [
                 *(joined or [Reply(UNKNOWN_CODE)]),
@@ -344,9 +312,15 @@ class Conversation:
                 return [Reply(FINISH_FIRST), *await self._in_run(participant, run, Resume())]
             flow_id, given = found
             return await self._start_run(participant, self._engines[flow_id], given)
-        said = found or [Reply(HINT_OLD_BUTTON)]
+        return await self._back_where_she_was(participant, found or [Reply(HINT_OLD_BUTTON)])
+
+    async def _back_where_she_was(
+        self, participant: Participant, said: list[Reply], menu_text: str = MENU_AGAIN
+    ) -> list[Reply]:
+        """What was said, then the question of her open method again, or else the menu."""
+        run = await self._open_run(participant)
         if run is None:
-            return [*said, await self._menu(participant, MENU_AGAIN)]
+            return [*said, await self._menu(participant, menu_text)]
         return said + await self._in_run(participant, run, Resume())
 
     async def _earlier(
@@ -440,11 +414,6 @@ def _keeps_voice(outcome: Outcome, event: Event) -> bool:
         isinstance(answer, VoiceAnswer) and answer.file == event.file
         for _, answer in outcome.writes
     )
-
-
-def _asks_to_switch(replies: list[Reply]) -> bool:
-    """Whether joining asked first to move from one coach to another."""
-    return any(reply.scope == SWITCH_SCOPE for reply in replies)
 
 
 def _is_reminder_choice(incoming: Incoming) -> bool:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.conversation import JOINED, UNKNOWN_CODE
+from bot.joining import JOINED, UNKNOWN_CODE
 from bot.services import Services
 from bot.settings import Settings
 from bot.telegram_channel import build_application
