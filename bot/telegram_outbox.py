@@ -90,6 +90,14 @@ TEMPORARY_BAD_REQUESTS = ("try again", "internal server error")
 _NEVER_LEFT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, ConnectionRefusedError)
 
 
+def next_try(failure: FailureKind, wait: timedelta, tries: int, claimed: str) -> datetime | None:
+    """When to try again after `tries` failed tries (the last claimed at `claimed`): only when
+    Telegram surely did not get it and tries are left, and not before it asked (`wait`)."""
+    if failure not in TRIED_AGAIN or tries > len(RETRY_AFTER):
+        return None
+    return datetime.fromisoformat(claimed) + max(RETRY_AFTER[tries - 1], wait)
+
+
 def failure_of(error: Exception) -> tuple[FailureKind, timedelta]:
     """The kind of failure a try ended in, and how long Telegram asked to wait."""
     none = timedelta(0)
@@ -263,9 +271,9 @@ class OutboxSender:
         failure, wait = failure_of(error)
         what = f"outbox message {message.id} ({message.kind})"
         tries = message.attempts + 1
-        if failure in TRIED_AGAIN and tries <= len(RETRY_AFTER):
-            claimed = datetime.fromisoformat(message.claimed_at or message.send_after)
-            at = allowed_moment(claimed + max(RETRY_AFTER[tries - 1], wait))
+        again = next_try(failure, wait, tries, message.claimed_at or message.send_after)
+        if again is not None:
+            at = allowed_moment(again)
             await self._repository.outbox.retry_later(message.id, at, failure)
             log.warning(
                 "%s: try %d failed (%s, %s); next try %s",
@@ -384,11 +392,9 @@ class OutboxSender:
         failure, wait = failure_of(error)
         tries = alert.alert_attempts + 1
         check_ins = self._repository.check_ins
-        if failure in TRIED_AGAIN and tries <= len(RETRY_AFTER):
-            claimed = datetime.fromisoformat(alert.alert_claimed_at or alert.answered_at)
-            await check_ins.alert_retry_later(
-                alert.id, claimed + max(RETRY_AFTER[tries - 1], wait), failure
-            )
+        again = next_try(failure, wait, tries, alert.alert_claimed_at or alert.answered_at)
+        if again is not None:  # at night too: the coach is told without a sound
+            await check_ins.alert_retry_later(alert.id, again, failure)
         else:
             await check_ins.alert_given_up(alert.id, failure)
         log.warning(
