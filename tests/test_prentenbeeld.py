@@ -3,33 +3,18 @@ better and how; with back, skip, a voice note, bad input, pause and resume."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from bot.action_plan import suggestions
-from bot.conversation import Conversation
-from bot.export import export_participant
 from flows.answers import AnswerKey, OptionAnswer, PicturesAnswer, TextAnswer, VoiceAnswer
-from flows.engine import FlowEngine
-from images.manifest import Manifest
-from storage.repository import Repository
-from tests.transcript import VOICE_BYTES, Transcript, as_json, assert_golden
+from tests.transcript import VOICE_BYTES, GoldenRun
 
 
-async def test_whole_prentenbeeld(
-    conversation: Conversation,
-    repository: Repository,
-    engines: dict[str, FlowEngine],
-    pictures: Manifest,
-    data_dir: Path,
-) -> None:
+async def test_whole_prentenbeeld(golden: GoldenRun, data_dir: Path) -> None:
+    talk, engines, repository = golden.talk, golden.engines, golden.repository
     engine = engines["prentenbeeld"]
     pool = engine.pool_of("fits")
     first, second, eleventh = pool[0], pool[1], pool[10]
-    talk = Transcript(conversation)
-
-    await talk.start()
-    await talk.tap("✅")
     await talk.tap("🪞 Prentenbeeld")
     talk.note("pick two on page 1 and one on page 2; a typed word where a tap is needed")
     await talk.tap("1️⃣")
@@ -58,9 +43,8 @@ async def test_whole_prentenbeeld(
 
     participant = await repository.participant("telegram", talk.user)
     assert participant is not None
-    (run,) = await repository.runs(participant.id)
-    assert run.status == "finished"
-    answers = await repository.answers(run.id)
+    assert len(await repository.runs(participant.id)) == 1
+    answers = await golden.finished_answers("prentenbeeld")
     voice = answers[AnswerKey(step="how", item=second)]
     assert isinstance(voice, VoiceAnswer) and (data_dir / voice.file).read_bytes() == VOICE_BYTES
     assert answers == {
@@ -84,7 +68,4 @@ async def test_whole_prentenbeeld(
     assert ("cans", label(first)) in found and ("cans", label(eleventh)) not in found
     assert ("actions", f"{label(first)}: Meer oefenen met mijn zus.") in found
 
-    export = await export_participant(repository, engines, pictures, "telegram", talk.user)
-    talk.lines.append("# export")
-    talk.lines.extend(as_json(export).splitlines())
-    assert_golden("prentenbeeld_whole", re.sub(r"[0-9a-f]{32}\.ogg", "<random>.ogg", talk.text()))
+    await golden.assert_golden("prentenbeeld_whole")
