@@ -14,6 +14,7 @@ from flows.engine import FlowEngine
 from flows.loader import load_flows
 from images.hooks import IMAGE_HOOKS
 from images.manifest import Manifest, load_manifest
+from storage.coach_repository import Coach
 from storage.repository import Repository
 from tests.transcript import GoldenRun, Transcript
 
@@ -81,3 +82,16 @@ async def golden(
     await talk.start()
     await talk.tap("✅")
     return GoldenRun(talk, repository, engines, pictures)
+
+
+@pytest.fixture
+async def sara(repository: Repository) -> Coach:
+    """A coach."""
+    return await repository.coaches.add("Sara", "SARA23", "SARATELEG2")
+
+
+async def joined(repository: Repository, coach: Coach, user: str = "1") -> int:
+    """A participant on Telegram who said yes and joined this coach; her id."""
+    participant = await repository.record_consent("telegram", user, given=True)
+    await repository.coaches.join(participant.id, coach.id)
+    return participant.id

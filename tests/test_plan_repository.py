@@ -6,26 +6,13 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import pytest
-
 from storage.coach_repository import Coach
 from storage.database import MIGRATIONS_DIR, open_database
 from storage.repository import DATABASE_FILE, Repository
-from tests.conftest import FakeClock
+from tests.conftest import FakeClock, joined
 
 FIRST = '{"goal": "Koken in een restaurant"}'
 SECOND = '{"goal": "Hulpkok worden"}'
-
-
-@pytest.fixture
-async def sara(repository: Repository) -> Coach:
-    return await repository.coaches.add("Sara", "SARA23", "SARATELEG2")
-
-
-async def joined(repository: Repository, coach: Coach, user: str = "1") -> int:
-    participant = await repository.record_consent("telegram", user, given=True)
-    await repository.coaches.join(participant.id, coach.id)
-    return participant.id
 
 
 async def test_a_next_pop_is_a_new_plan_and_the_old_one_stays(

@@ -12,18 +12,7 @@ import pytest
 from storage.coach_repository import Coach
 from storage.database import MIGRATIONS_DIR, open_database
 from storage.repository import DATABASE_FILE, Repository
-from tests.conftest import FakeClock
-
-
-@pytest.fixture
-async def sara(repository: Repository) -> Coach:
-    return await repository.coaches.add("Sara", "SARA23", "SARATELEG2")
-
-
-async def joined(repository: Repository, coach: Coach, user: str = "1") -> int:
-    participant = await repository.record_consent("telegram", user, given=True)
-    await repository.coaches.join(participant.id, coach.id)
-    return participant.id
+from tests.conftest import FakeClock, joined
 
 
 async def test_ratings_are_saved_and_read_back_per_picture(
