@@ -46,7 +46,7 @@ import time
 import traceback
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import httpx
 from pydantic import ValidationError
@@ -182,6 +182,8 @@ class OutboxSender:
         self._homework = homework
         self._small_steps = small_steps
         self._aftercare = aftercare
+        self._aftercare_looked: date | None = None
+        """The day the outbox last looked for participants due for aftercare: once a day."""
         self._check_ins = action_check_ins or ActionCheckIns(repository)
         self._channel = channel
         self._bot = bot
@@ -192,8 +194,10 @@ class OutboxSender:
         """Send every message that is due now; returns how many went out."""
         if self._homework.quiet_now():  # what fell due before 21:00 waits for the morning
             return 0
-        if self._aftercare is not None:
+        today = self._homework.today()
+        if self._aftercare is not None and self._aftercare_looked != today:
             await self._aftercare.plan_due()
+            self._aftercare_looked = today
         abandoned = await self._repository.outbox.mark_abandoned(ABANDONED_AFTER)
         if abandoned:
             log.warning("%d outbox messages were claimed and never finished: unknown", abandoned)

@@ -4,19 +4,24 @@ her answers go to her coach; a coach can switch it off; a new contact starts the
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from telegram import Bot
 
 from bot.aftercare import ALREADY_ANSWERED, QUESTION, TOLD_COACH, Aftercare
 from bot.conversation import Conversation
 from bot.services import Services
 from bot.settings import Settings
+from bot.telegram_channel import TelegramChannel
+from bot.telegram_outbox import OutboxSender, Pace
 from flows.answers import AnswerKey, OptionAnswer
 from flows.state import Cursor, RunState
 from storage.repository import Participant
 from tests.conftest import FakeClock
+from tests.test_telegram_channel import TOKEN, RecordingRequest
 from tests.transcript import Transcript
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -117,3 +122,27 @@ async def test_a_forged_or_someone_elses_aftercare_button_does_nothing(
     assert await services.aftercare.take(other, action) == []
     assert await services.aftercare.take(mine, "nazorg:99999:goed") == []
     assert not services.aftercare.is_answer(action + ":x")
+
+
+async def test_the_outbox_sends_the_aftercare_question_once(
+    services: Services, clock: FakeClock
+) -> None:
+    await joined(services)
+    request = RecordingRequest()
+    async with AsyncExitStack() as stack:
+        bot = Bot(TOKEN, request=request)
+        await bot.initialize()
+        stack.push_async_callback(bot.shutdown)
+        sender = OutboxSender(
+            services.repository,
+            services.homework,
+            TelegramChannel(services),
+            bot,
+            pace=Pace(None),
+            aftercare=services.aftercare,
+        )
+        clock.now = datetime(2026, 6, 2, 9, 0, tzinfo=UTC)  # 11:00 in Brussels, 92 days on
+        assert await sender.send_due() == 1
+        assert await sender.send_due() == 0, "once"
+    (call,) = [call for call in request.calls if call.method == "sendMessage"]
+    assert call.params["text"] == QUESTION
