@@ -52,9 +52,6 @@ class Route:
             for inner in step.steps
         }
 
-    def first(self) -> Cursor:
-        return next(self.walk({}))
-
     def walk(self, answers: Answers) -> Iterator[Cursor]:
         """Every question of the flow in order, loops unrolled over the chosen pictures."""
         for step in self.flow.steps:

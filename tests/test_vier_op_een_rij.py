@@ -5,7 +5,6 @@ per picture."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from bot.action_plan import suggestions
@@ -108,7 +107,3 @@ async def test_whole_vier_op_een_rij(golden: GoldenRun, tmp_path: Path) -> None:
     assert ("actions", f"{label('quality_teamwork')}: Meer vragen aan mijn collega.") in found
 
     await golden.assert_golden("vier_op_een_rij_whole")
-
-
-def _no_voice_name(text: str) -> str:
-    return re.sub(r"[0-9a-f]{32}\.ogg", "<random>.ogg", text)
