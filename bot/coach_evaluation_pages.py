@@ -5,7 +5,6 @@ And the POPs before it, read-only, each with its PDF."""
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -31,11 +30,8 @@ from bot.action_plan import (
     Evaluation,
     next_plan,
 )
-from bot.coach_exports import changed_on
+from bot.coach_exports import changed_on, pdf_response
 from bot.coach_portal import CoachPortal
-from bot.coach_results import result_files
-from bot.export import describe_participant
-from bot.pop_pdf import pop_pdf
 from bot.services import Services
 from storage.coach_repository import Coach
 from storage.plan_repository import StoredPlan
@@ -238,26 +234,7 @@ class EvaluationPages:
         stored = await services.repository.plans.get(request.path_params["plan"])
         if stored is None or stored.participant_id != participant.id:
             return self._not_found()
-        plan = ActionPlan.model_validate_json(stored.plan_json)
-        record = await describe_participant(
-            services.repository, services.engines, services.pictures, participant
-        )
-        results = await result_files(
-            services.repository, services.engines, services.renderer, participant.id
-        )
-        changed = changed_on(stored.updated_at)
-        data = await asyncio.to_thread(
-            pop_pdf, plan, services.pictures, record, made_on=changed, results=results
-        )
-        return Response(
-            data,
-            media_type="application/pdf",
-            headers={
-                "Content-Disposition": f'attachment; filename="{plan.file_name(changed)}"',
-                "Cache-Control": "no-store",
-                "X-Content-Type-Options": "nosniff",
-            },
-        )
+        return await pdf_response(services, participant, stored)
 
     async def _form_page(
         self,

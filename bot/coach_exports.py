@@ -21,6 +21,35 @@ from bot.homework import BRUSSELS, brussels_day
 from bot.pop_pdf import dutch_day, pop_pdf
 from bot.services import Services
 from images.hooks import render_image
+from storage.plan_repository import StoredPlan
+from storage.repository import Participant
+
+
+async def pdf_response(
+    services: Services, participant: Participant, stored: StoredPlan
+) -> Response:
+    """A stored POP as the PDF download for Mijn Loopbaan, named as VDAB wants it, with the
+    picture each finished method made."""
+    plan = ActionPlan.model_validate_json(stored.plan_json)
+    record = await describe_participant(
+        services.repository, services.engines, services.pictures, participant
+    )
+    changed = changed_on(stored.updated_at)
+    results = await result_files(
+        services.repository, services.engines, services.renderer, participant.id
+    )
+    data = await asyncio.to_thread(
+        pop_pdf, plan, services.pictures, record, made_on=changed, results=results
+    )
+    return Response(
+        data,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="{plan.file_name(changed)}"',
+            "Cache-Control": "no-store",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
 
 
 class ExportPages:
@@ -73,26 +102,7 @@ class ExportPages:
                 title="Nog geen plan",
                 message="Er is nog geen actieplan voor deze deelnemer. Maak het eerst.",
             )
-        plan = ActionPlan.model_validate_json(stored.plan_json)
-        record = await describe_participant(
-            services.repository, services.engines, services.pictures, participant
-        )
-        changed = changed_on(stored.updated_at)
-        results = await result_files(
-            services.repository, services.engines, services.renderer, participant.id
-        )
-        data = await asyncio.to_thread(
-            pop_pdf, plan, services.pictures, record, made_on=changed, results=results
-        )
-        return Response(
-            data,
-            media_type="application/pdf",
-            headers={
-                "Content-Disposition": f'attachment; filename="{plan.file_name(changed)}"',
-                "Cache-Control": "no-store",
-                "X-Content-Type-Options": "nosniff",
-            },
-        )
+        return await pdf_response(services, participant, stored)
 
     async def month_overview(self, request: Request) -> Response:
         """The coach's POPs completed in one month (Brussels time), as a CSV for Excel."""
