@@ -285,9 +285,8 @@ class OutboxSender:
             )
             return
         await self._repository.outbox.give_up(message.id, failure)
-        if failure == "error":  # not the error's text: it may quote what the message says
-            where = "".join(traceback.format_tb(error.__traceback__))
-            log.error("%s not sent: %s\n%s", what, type(error).__name__, where)
+        if failure == "error":
+            _log_error(f"{what} not sent", error)
         else:
             log.warning(
                 "%s not sent: %s (%s) after %d tries", what, failure, type(error).__name__, tries
@@ -334,8 +333,8 @@ class OutboxSender:
             while True:
                 try:
                     await self.send_due()
-                except Exception:
-                    log.exception("the outbox check failed; trying again later")
+                except Exception as error:
+                    _log_error("the outbox check failed; trying again later", error)
                 await asyncio.sleep(every)
         finally:
             alerts.cancel()
@@ -412,7 +411,14 @@ class OutboxSender:
             waiting.clear()
             try:
                 await self.send_alerts()
-            except Exception:
-                log.exception("sending alerts to coaches failed; trying again later")
+            except Exception as error:
+                _log_error("sending alerts to coaches failed; trying again later", error)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(waiting.wait(), every)
+
+
+def _log_error(what: str, error: Exception) -> None:
+    """An error by its type and where it happened, never its text: that may quote what a
+    participant said or what a message says."""
+    where = "".join(traceback.format_tb(error.__traceback__))
+    log.error("%s: %s\n%s", what, type(error).__name__, where)

@@ -249,3 +249,21 @@ async def test_no_reminders_for_who_asked_for_none(outbox: Outbox, clock: FakeCl
     assert outbox.photos() == []
     _, reminder = await outbox.services.repository.homework.messages(homework)
     assert reminder.sent_at is None
+
+
+async def test_a_failed_round_is_logged_by_kind_and_place_never_by_its_text(
+    outbox: Outbox, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    said = "".join(["Mia schreef: ik ben ", "bang"])  # what a participant said, not code
+
+    async def fails() -> int:
+        raise ValueError(said)
+
+    monkeypatch.setattr(outbox.sender, "send_due", fails)
+    running = asyncio.create_task(outbox.sender.run(every=3600))
+    await asyncio.sleep(0.05)
+    running.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await running
+    assert "the outbox check failed" in caplog.text and "ValueError" in caplog.text
+    assert "bang" not in caplog.text
