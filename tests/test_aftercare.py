@@ -20,9 +20,10 @@ from bot.telegram_outbox import OutboxSender, Pace
 from flows.answers import AnswerKey, OptionAnswer
 from flows.state import Cursor, RunState
 from storage.repository import Participant
+from tests import transcript
 from tests.conftest import FakeClock
 from tests.test_telegram_channel import TOKEN, RecordingRequest
-from tests.transcript import Transcript
+from tests.transcript import GoldenRun, Transcript
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 LATER = START + timedelta(days=92)
@@ -146,3 +147,31 @@ async def test_the_outbox_sends_the_aftercare_question_once(
         assert await sender.send_due() == 0, "once"
     (call,) = [call for call in request.calls if call.method == "sendMessage"]
     assert call.params["text"] == QUESTION
+
+
+async def test_whole_aftercare_golden(services: Services, clock: FakeClock) -> None:
+    """Golden transcript: the question, a typed word where a tap is needed, back, pause and
+    resume, a voice note; then her answers as the coach's export shows them."""
+    aftercare = services.aftercare
+    participant = await joined(services)
+    clock.now = LATER
+    await aftercare.plan_due()
+    (asked,) = await aftercare.open(participant)
+    talk = Transcript(services.conversation, "7")
+    talk.lines.append("# the aftercare question arrives")
+    talk.lines.extend(transcript.describe(asked))
+    await talk.tap("😕 Niet zo goed", asked)
+    await talk.say("werk")
+    await talk.tap("3️⃣ Ik zoek werk")
+    await talk.tap("⬅️ Terug")
+    await talk.tap("4️⃣ Ik ben thuis")
+    await talk.tap("⏸️ Stop")
+    await talk.tap("➡️ Verder")
+    await talk.tap("👍 Ja, graag")
+    await talk.voice(seconds=5)
+    run = (await services.repository.runs(participant.id))[-1]
+    assert (run.flow_id, run.status) == ("aftercare", "finished")
+    answers = await services.repository.answers(run.id)
+    assert answers[AnswerKey(step="doing")] == OptionAnswer(option="thuis")
+    golden = GoldenRun(talk, services.repository, services.engines, services.pictures)
+    await golden.assert_golden("aftercare_whole")
